@@ -1,0 +1,104 @@
+# Makefile - build, test and install mapreduce (GNU make)
+#
+# make [all]        build mapreduce and worker (sets up MPICH first if needed)
+# make run          the design card's command: mpiexec -n 1 -usize 17 ./mapreduce
+# make check        unit and end-to-end tests
+# make install      into $(DESTDIR)$(PREFIX): bin, libexec, man1
+# make -s env       one line to eval: puts the matching mpiexec first on PATH
+#
+# The MPI: MPICC (and MPIEXEC, which follows it) if given; else an mpicc on
+# PATH that is not Debian's /usr/bin/mpicc, such as one from a module; else
+# MPICH with the ch3 device, built once by scripts/install-deps.sh into
+# MPICH_PREFIX, because Debian's own mpich package cannot spawn processes.
+
+VERSION = 0.1.0
+
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+LIBEXECDIR ?= $(PREFIX)/libexec/mapreduce
+MANDIR ?= $(PREFIX)/share/man
+
+CFLAGS ?= -O2 -g
+MAPREDUCE_CACHE ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/mapreduce
+MPICH_PREFIX ?= $(MAPREDUCE_CACHE)/mpich-4.0.2-ch3
+PATH_MPICC := $(shell command -v mpicc 2>/dev/null)
+ifeq ($(filter-out /usr/bin/mpicc /bin/mpicc,$(PATH_MPICC)),)
+MPICC ?= $(MPICH_PREFIX)/bin/mpicc
+else
+MPICC ?= $(PATH_MPICC)
+endif
+MPIEXEC ?= $(subst mpicc,mpiexec,$(MPICC))
+ifeq ($(MPICC),$(MPICH_PREFIX)/bin/mpicc)
+MPI_SETUP = $(MPICH_PREFIX)/.complete
+endif
+
+WARN = -Wall -Wextra -Wshadow -Wmissing-prototypes -Wstrict-prototypes \
+       -Wformat=2 -Wundef
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) \
+	     -DLIBEXECDIR='"$(LIBEXECDIR)"' -DVERSION='"$(VERSION)"'
+LIBS = -lgmp
+
+# Modules without MPI, shared by both programs and the unit tests.
+CORE_OBJ = range.o arith.o kernel.o
+MANAGER_OBJ = mapreduce.o cli.o transport.o
+WORKER_OBJ = worker.o transport.o
+MPI_OBJ = mapreduce.o transport.o worker.o
+UNIT = tests/unit/t-range tests/unit/t-arith tests/unit/t-kernel
+HDR = common.h range.h arith.h kernel.h cli.h transport.h
+BUILD_FLAGS = .build-flags
+
+all: mapreduce worker
+
+mapreduce: $(MANAGER_OBJ) $(CORE_OBJ)
+	$(MPICC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(MANAGER_OBJ) $(CORE_OBJ) \
+	    $(LIBS) $(LDLIBS)
+
+worker: $(WORKER_OBJ) $(CORE_OBJ)
+	$(MPICC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(WORKER_OBJ) $(CORE_OBJ) \
+	    $(LIBS) $(LDLIBS)
+
+$(MPI_OBJ): %.o: %.c $(HDR) $(BUILD_FLAGS) | $(MPI_SETUP)
+	$(MPICC) $(ALL_CFLAGS) -c -o $@ $<
+
+range.o arith.o kernel.o cli.o: %.o: %.c $(HDR) $(BUILD_FLAGS)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+tests/unit/%: tests/unit/%.c tests/unit/tap.h $(CORE_OBJ)
+	$(CC) $(ALL_CFLAGS) -I. $(LDFLAGS) -o $@ $< $(CORE_OBJ) $(LIBS) $(LDLIBS)
+
+# Rebuild everything when the compiler, flags or install paths change.
+$(BUILD_FLAGS): FORCE
+	@printf '%s\n' '$(CC) $(MPICC) $(ALL_CFLAGS)' | cmp -s - $@ || \
+	    printf '%s\n' '$(CC) $(MPICC) $(ALL_CFLAGS)' > $@
+
+$(MPICH_PREFIX)/.complete:
+	MAPREDUCE_CACHE='$(MAPREDUCE_CACHE)' scripts/install-deps.sh
+
+check: all $(UNIT)
+	MPIEXEC='$(MPIEXEC)' tests/run.sh
+
+run: all
+	'$(MPIEXEC)' -n 1 -usize 17 ./mapreduce
+
+env: | $(MPI_SETUP)
+	@printf 'export PATH="%s:$$PATH"\n' \
+	    "$$(dirname "$$(command -v '$(MPIEXEC)')")"
+
+install: all
+	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBEXECDIR) \
+	    $(DESTDIR)$(MANDIR)/man1
+	cp -f mapreduce $(DESTDIR)$(BINDIR)/mapreduce
+	cp -f worker $(DESTDIR)$(LIBEXECDIR)/worker
+	cp -f mapreduce.1 $(DESTDIR)$(MANDIR)/man1/mapreduce.1
+	chmod 755 $(DESTDIR)$(BINDIR)/mapreduce $(DESTDIR)$(LIBEXECDIR)/worker
+	chmod 644 $(DESTDIR)$(MANDIR)/man1/mapreduce.1
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/mapreduce $(DESTDIR)$(LIBEXECDIR)/worker \
+	    $(DESTDIR)$(MANDIR)/man1/mapreduce.1
+	-rmdir $(DESTDIR)$(LIBEXECDIR) 2>/dev/null
+
+clean:
+	rm -f mapreduce worker *.o $(UNIT) $(BUILD_FLAGS)
+
+.PHONY: all check run env install uninstall clean FORCE

@@ -1,0 +1,120 @@
+#!/bin/sh
+# install-deps.sh - install what mapreduce needs on Debian 12: packages and a
+# spawn-capable MPICH.
+#
+# Debian 12's mpich package uses the ch4:ucx device, which cannot spawn
+# processes (MPI_Comm_spawn fails with "not supported with ucx netmod").
+# This script builds the same MPICH release from Debian's own source package
+# with the ch3:nemesis device, which can, and installs it into a cache outside
+# the repository.  It is safe to re-run: every step is skipped when its result
+# is already there.
+#
+# usage: scripts/install-deps.sh [--packages-only | --print-prefix]
+#
+# Environment:
+#   MAPREDUCE_CACHE   cache directory (default ${XDG_CACHE_HOME:-$HOME/.cache}/mapreduce)
+#   MAKE_JOBS         parallel jobs for the MPICH build (default: nproc)
+
+set -eu
+
+cache=${MAPREDUCE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/mapreduce}
+mpich_version=4.0.2
+prefix=$cache/mpich-$mpich_version-ch3
+packages="build-essential dpkg-dev xz-utils libgmp-dev python3 bc procps"
+
+say() { printf 'install-deps: %s\n' "$*" >&2; }
+die() { say "$*"; exit 1; }
+
+as_root() {
+	if [ "$(id -u)" -eq 0 ]; then
+		"$@"
+	elif command -v sudo >/dev/null 2>&1; then
+		sudo "$@"
+	else
+		die "need root for '$*' (no sudo found)"
+	fi
+}
+
+install_packages() {
+	missing=
+	for p in $packages; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null |
+		    grep -q 'install ok installed' || missing="$missing $p"
+	done
+	if [ -z "$missing" ]; then
+		say "packages present:$(printf ' %s' $packages)"
+		return
+	fi
+	say "installing packages:$missing"
+	as_root apt-get update -qq
+	as_root env DEBIAN_FRONTEND=noninteractive \
+	    apt-get install -y -qq --no-install-recommends $missing >/dev/null
+}
+
+# apt-get source needs a deb-src entry.  Rather than edit the system's apt
+# sources, keep a private apt configuration inside the cache.
+fetch_mpich_source() {
+	apt=$cache/apt
+	mkdir -p "$apt/lists/partial" "$apt/cache/archives/partial" "$cache/src"
+	cat >"$apt/sources.list" <<-EOS
+	deb-src [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian bookworm main
+	EOS
+	set -- -o Dir::Etc::SourceList="$apt/sources.list" \
+	    -o Dir::Etc::SourceParts=/dev/null \
+	    -o Dir::State::Lists="$apt/lists" -o Dir::Cache="$apt/cache" \
+	    -o APT::Sandbox::User=root
+	if ! ls "$cache/src"/mpich_"$mpich_version"-*.dsc >/dev/null 2>&1; then
+		say "fetching Debian's mpich source package"
+		apt-get "$@" -qq update
+		(cd "$cache/src" && apt-get "$@" -qq source --download-only \
+		    "mpich=$mpich_version-3")
+	fi
+}
+
+build_mpich() {
+	if [ -x "$prefix/bin/mpiexec" ] && [ -f "$prefix/.complete" ]; then
+		say "MPICH $mpich_version (ch3:nemesis) present in $prefix"
+		return
+	fi
+	fetch_mpich_source
+	work=$cache/build
+	rm -rf "$work"
+	mkdir -p "$work"
+	say "unpacking MPICH $mpich_version into $work"
+	dpkg-source -x "$cache/src"/mpich_"$mpich_version"-*.dsc \
+	    "$work/mpich" >/dev/null
+	say "building MPICH $mpich_version with ch3:nemesis (about 5 minutes," \
+	    "log in $work/build.log)"
+	(
+		cd "$work/mpich"
+		./configure --prefix="$prefix" --with-device=ch3:nemesis \
+		    --disable-fortran --disable-cxx --disable-doc \
+		    --enable-shared CFLAGS=-O2
+		make -j"${MAKE_JOBS:-$(nproc)}"
+		make install
+	) >"$work/build.log" 2>&1 || {
+		tail -n 20 "$work/build.log" >&2
+		die "MPICH build failed, see $work/build.log"
+	}
+	touch "$prefix/.complete"
+	rm -rf "$work/mpich"
+	say "MPICH installed in $prefix"
+}
+
+case ${1-} in
+--print-prefix)
+	echo "$prefix"
+	exit 0
+	;;
+--packages-only)
+	install_packages
+	exit 0
+	;;
+"")	;;
+*)	echo "usage: $0 [--packages-only | --print-prefix]" >&2
+	exit 2
+	;;
+esac
+
+install_packages
+build_mpich

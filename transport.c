@@ -1,0 +1,230 @@
+/* transport.c - both ends of the manager/worker protocol of common.h */
+
+#include <err.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "transport.h"
+
+#define WAIT_MIN_NS	1000		/* first sleep between two tests: 1 us */
+#define WAIT_MAX_NS	1000000		/* longest sleep: 1 ms of latency at most */
+
+static void	wait_sleeping(MPI_Request *req, const char *what);
+
+void
+transport_check(int rc, const char *what)
+{
+	char msg[MPI_MAX_ERROR_STRING];
+	int cls, len;
+
+	if (rc == MPI_SUCCESS)
+		return;
+	/*
+	 * The string of the error code itself is a multi-line stack in
+	 * MPICH; the string of its class is one short line.
+	 */
+	if (MPI_Error_class(rc, &cls) != MPI_SUCCESS ||
+	    MPI_Error_string(cls, msg, &len) != MPI_SUCCESS)
+		strcpy(msg, "unknown MPI error");
+	msg[strcspn(msg, "\n")] = '\0';
+	warnx("%s: %s", what, msg);
+	MPI_Abort(MPI_COMM_WORLD, 1);
+	exit(1);
+}
+
+int
+transport_universe_workers(void)
+{
+	int *usize, flag, size;
+
+	transport_check(MPI_Comm_size(MPI_COMM_WORLD, &size), "MPI_Comm_size");
+	transport_check(MPI_Comm_get_attr(MPI_COMM_WORLD, MPI_UNIVERSE_SIZE,
+	    &usize, &flag), "MPI_Comm_get_attr");
+	if (!flag || *usize <= size)
+		return 0;
+	return *usize - size;
+}
+
+int
+transport_spawn(const char *worker, int nworkers, MPI_Comm *inter)
+{
+	int *errcodes, rc, k;
+
+	if ((errcodes = calloc((size_t)nworkers, sizeof(*errcodes))) == NULL)
+		err(1, "calloc");
+	MPI_Comm_set_errhandler(MPI_COMM_SELF, MPI_ERRORS_RETURN);
+	rc = MPI_Comm_spawn(worker, MPI_ARGV_NULL, nworkers, MPI_INFO_NULL, 0,
+	    MPI_COMM_SELF, inter, errcodes);
+	for (k = 0; rc == MPI_SUCCESS && k < nworkers; k++)
+		rc = errcodes[k];
+	free(errcodes);
+	if (rc == MPI_SUCCESS)
+		MPI_Comm_set_errhandler(*inter, MPI_ERRORS_RETURN);
+	return rc;
+}
+
+MPI_Comm
+transport_parent(void)
+{
+	MPI_Comm parent;
+	int inter;
+
+	transport_check(MPI_Comm_get_parent(&parent), "MPI_Comm_get_parent");
+	if (parent == MPI_COMM_NULL)
+		return parent;
+	MPI_Comm_set_errhandler(parent, MPI_ERRORS_RETURN);
+	transport_check(MPI_Comm_test_inter(parent, &inter),
+	    "MPI_Comm_test_inter");
+	if (!inter)
+		errx(1, "the parent communicator is not an intercommunicator");
+	return parent;
+}
+
+void
+transport_send_task(MPI_Comm inter, const struct mr_task *t,
+    const struct mr_range *ranges)
+{
+	MPI_Request req;
+
+	transport_check(MPI_Ibcast((void *)t, sizeof(*t), MPI_BYTE, MPI_ROOT,
+	    inter, &req), "MPI_Ibcast task");
+	wait_sleeping(&req, "MPI_Ibcast task");
+	transport_check(MPI_Ibcast((void *)ranges,
+	    (int)(t->arity * sizeof(*ranges)), MPI_BYTE, MPI_ROOT, inter, &req),
+	    "MPI_Ibcast ranges");
+	wait_sleeping(&req, "MPI_Ibcast ranges");
+}
+
+void
+transport_recv_task(MPI_Comm inter, struct mr_task *t,
+    struct mr_range **ranges)
+{
+	MPI_Request req;
+
+	transport_check(MPI_Ibcast(t, sizeof(*t), MPI_BYTE, 0, inter, &req),
+	    "MPI_Ibcast task");
+	wait_sleeping(&req, "MPI_Ibcast task");
+	if ((*ranges = calloc(t->arity, sizeof(**ranges))) == NULL)
+		err(1, "calloc");
+	transport_check(MPI_Ibcast(*ranges, (int)(t->arity * sizeof(**ranges)),
+	    MPI_BYTE, 0, inter, &req), "MPI_Ibcast ranges");
+	wait_sleeping(&req, "MPI_Ibcast ranges");
+}
+
+void
+transport_send_blocks(MPI_Comm inter, const struct mr_block *blocks)
+{
+	MPI_Request req;
+
+	transport_check(MPI_Iscatter(blocks, sizeof(*blocks), MPI_BYTE, NULL,
+	    0, MPI_BYTE, MPI_ROOT, inter, &req), "MPI_Iscatter");
+	wait_sleeping(&req, "MPI_Iscatter");
+}
+
+void
+transport_recv_block(MPI_Comm inter, struct mr_block *b)
+{
+	MPI_Request req;
+
+	transport_check(MPI_Iscatter(NULL, 0, MPI_BYTE, b, sizeof(*b),
+	    MPI_BYTE, 0, inter, &req), "MPI_Iscatter");
+	wait_sleeping(&req, "MPI_Iscatter");
+}
+
+void
+transport_gather_results(MPI_Comm inter, struct mr_result *results)
+{
+	MPI_Request req;
+
+	transport_check(MPI_Igather(NULL, 0, MPI_BYTE, results,
+	    sizeof(*results), MPI_BYTE, MPI_ROOT, inter, &req), "MPI_Igather");
+	wait_sleeping(&req, "MPI_Igather");
+}
+
+void
+transport_send_result(MPI_Comm inter, const struct mr_result *r)
+{
+	MPI_Request req;
+
+	transport_check(MPI_Igather(r, sizeof(*r), MPI_BYTE, NULL, 0, MPI_BYTE,
+	    0, inter, &req), "MPI_Igather");
+	wait_sleeping(&req, "MPI_Igather");
+}
+
+unsigned char *
+transport_gather_bytes(MPI_Comm inter, const int *counts, const int *displs,
+    int total)
+{
+	unsigned char *buf;
+	MPI_Request req;
+
+	if ((buf = malloc(total > 0 ? (size_t)total : 1)) == NULL)
+		err(1, "malloc");
+	transport_check(MPI_Igatherv(NULL, 0, MPI_BYTE, buf, counts, displs,
+	    MPI_BYTE, MPI_ROOT, inter, &req), "MPI_Igatherv");
+	wait_sleeping(&req, "MPI_Igatherv");
+	return buf;
+}
+
+void
+transport_send_bytes(MPI_Comm inter, const unsigned char *buf, int len)
+{
+	MPI_Request req;
+
+	transport_check(MPI_Igatherv(buf, len, MPI_BYTE, NULL, NULL, NULL,
+	    MPI_BYTE, 0, inter, &req), "MPI_Igatherv");
+	wait_sleeping(&req, "MPI_Igatherv");
+}
+
+void
+transport_send_stop(MPI_Comm inter, int status)
+{
+	struct mr_stop stop = { MR_MAGIC, 0, status };
+	MPI_Request req;
+
+	transport_check(MPI_Ibcast(&stop, sizeof(stop), MPI_BYTE, MPI_ROOT,
+	    inter, &req), "MPI_Ibcast stop");
+	wait_sleeping(&req, "MPI_Ibcast stop");
+}
+
+int
+transport_recv_stop(MPI_Comm inter)
+{
+	struct mr_stop stop;
+	MPI_Request req;
+
+	transport_check(MPI_Ibcast(&stop, sizeof(stop), MPI_BYTE, 0, inter,
+	    &req), "MPI_Ibcast stop");
+	wait_sleeping(&req, "MPI_Ibcast stop");
+	return stop.magic == MR_MAGIC ? stop.status : -1;
+}
+
+void
+transport_disconnect(MPI_Comm *inter)
+{
+	transport_check(MPI_Comm_disconnect(inter), "MPI_Comm_disconnect");
+}
+
+/*
+ * MPI_Wait would spin on a core until the request completes.  Testing with
+ * sleeps that double from 1 us up to 1 ms leaves the core to the workers at
+ * the cost of at most 1 ms of latency per step.
+ */
+static void
+wait_sleeping(MPI_Request *req, const char *what)
+{
+	struct timespec ts = { 0, 0 };
+	long ns = WAIT_MIN_NS;
+	int done = 0;
+
+	for (;;) {
+		transport_check(MPI_Test(req, &done, MPI_STATUS_IGNORE), what);
+		if (done)
+			return;
+		ts.tv_nsec = ns;
+		nanosleep(&ts, NULL);
+		if (ns < WAIT_MAX_NS)
+			ns *= 2;
+	}
+}

@@ -1,0 +1,67 @@
+/* transport.h - both ends of the manager/worker protocol of common.h */
+
+#ifndef MR_TRANSPORT_H
+#define MR_TRANSPORT_H
+
+#include <mpi.h>
+
+#include "common.h"
+
+/*
+ * Each manager function has a worker twin that takes part in the same
+ * collective (see the message sequence in common.h); they are declared in
+ * pairs.  Errors on the intercommunicator are returned rather than fatal
+ * inside MPI, and every function here that can fail ends the run through
+ * transport_check(): one line on stderr, then MPI_Abort with exit code 1.
+ * Every wait sleeps between tests instead of spinning.
+ */
+
+/* If rc is not MPI_SUCCESS, print "PROG: what: reason" and abort with 1. */
+void	transport_check(int rc, const char *what);
+
+/*
+ * Manager: the worker count the MPI universe has room for, beside the
+ * manager itself, or 0 when the universe size is unknown or leaves no room.
+ */
+int	transport_universe_workers(void);
+
+/*
+ * Manager: start nworkers copies of the executable worker.  Returns
+ * MPI_SUCCESS with *inter set, or the MPI error code; the caller reports it.
+ */
+int	transport_spawn(const char *worker, int nworkers, MPI_Comm *inter);
+/* Worker: the intercommunicator to the manager, or MPI_COMM_NULL. */
+MPI_Comm transport_parent(void);
+
+/* Steps 1 and 2: the task and its t->arity ranges. */
+void	transport_send_task(MPI_Comm inter, const struct mr_task *t,
+	    const struct mr_range *ranges);
+/* *ranges is malloc(3)ed for t->arity entries; the caller frees it. */
+void	transport_recv_task(MPI_Comm inter, struct mr_task *t,
+	    struct mr_range **ranges);
+
+/* Step 3: blocks[k] goes to worker k. */
+void	transport_send_blocks(MPI_Comm inter, const struct mr_block *blocks);
+void	transport_recv_block(MPI_Comm inter, struct mr_block *b);
+
+/* Step 4: results[k] comes from worker k. */
+void	transport_gather_results(MPI_Comm inter, struct mr_result *results);
+void	transport_send_result(MPI_Comm inter, const struct mr_result *r);
+
+/*
+ * Step 5: worker k's bytes land at displs[k] in a malloc(3)ed buffer of
+ * total bytes that the caller frees.
+ */
+unsigned char *transport_gather_bytes(MPI_Comm inter, const int *counts,
+	    const int *displs, int total);
+void	transport_send_bytes(MPI_Comm inter, const unsigned char *buf,
+	    int len);
+
+/* Step 6: the manager tells every worker to stop; returns its status. */
+void	transport_send_stop(MPI_Comm inter, int status);
+int	transport_recv_stop(MPI_Comm inter);
+
+/* Step 7, both sides. */
+void	transport_disconnect(MPI_Comm *inter);
+
+#endif /* MR_TRANSPORT_H */
