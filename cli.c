@@ -25,6 +25,7 @@ static void	check_lengths(struct options *o);
 static const struct option longopts[] = {
 	{ "range",	required_argument,	NULL,	'r' },
 	{ "truncate",	no_argument,		NULL,	't' },
+	{ "verbose",	no_argument,		NULL,	'v' },
 	{ "workers",	required_argument,	NULL,	'w' },
 	{ "worker",	required_argument,	NULL,	'W' },
 	{ "help",	no_argument,		NULL,	'h' },
@@ -39,7 +40,7 @@ cli_parse(int argc, char *argv[], struct options *o)
 
 	memset(o, 0, sizeof(*o));
 	opterr = 0;	/* getopt's own messages would make two lines */
-	while ((ch = getopt_long(argc, argv, ":r:tw:hV", longopts,
+	while ((ch = getopt_long(argc, argv, ":r:tvw:hV", longopts,
 	    NULL)) != -1) {
 		switch (ch) {
 		case 'r':
@@ -47,6 +48,9 @@ cli_parse(int argc, char *argv[], struct options *o)
 			break;
 		case 't':
 			o->truncate = 1;
+			break;
+		case 'v':
+			o->verbose = 1;
 			break;
 		case 'w':
 			o->workers = parse_workers(optarg);
@@ -92,7 +96,7 @@ static void
 help(void)
 {
 	printf(
-"usage: mapreduce [-t] [-w N] [--worker PATH] [-r START:STOP[:STEP]] ...\n"
+"usage: mapreduce [-tv] [-w N] [--worker PATH] [-r START:STOP[:STEP]] ...\n"
 "       mapreduce --help | --version\n"
 "\n"
 "Sum the products of integer ranges, element by element, on MPI workers:\n"
@@ -109,6 +113,7 @@ help(void)
 "                      for more factors (default: -r 1:101 -r 101:201)\n"
 "  -t, --truncate      stop at the shortest range, as map() does, instead of\n"
 "                      refusing ranges of different lengths\n"
+"  -v, --verbose       say on stderr how many workers run which blocks\n"
 "  -w, --workers N     number of workers, 1 to %d (default: the MPI\n"
 "                      universe size minus 1, or 1 when that is unknown)\n"
 "      --worker PATH   the worker executable (default: $MAPREDUCE_WORKER,\n"

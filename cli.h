@@ -16,6 +16,7 @@ struct options {
 	int truncate;			/* --truncate: stop at the shortest range */
 	int workers;			/* -w, or 0 for the MPI universe's choice */
 	const char *worker;		/* --worker PATH, or NULL */
+	int verbose;			/* -v: describe the run on stderr */
 	int version;			/* --version was given */
 };
 

@@ -4,6 +4,7 @@
 
 #include <err.h>
 #include <errno.h>
+#include <inttypes.h>
 #include <libgen.h>
 #include <limits.h>
 #include <stdio.h>
@@ -60,6 +61,10 @@ main(int argc, char *argv[])
 	if (nworkers == 0 && (nworkers = transport_universe_workers()) == 0)
 		nworkers = 1;
 	inter = spawn_workers(worker, nworkers);
+	if (opt.verbose)
+		warnx("%d worker%s of '%s' share %" PRIu64 " element%s",
+		    nworkers, nworkers == 1 ? "" : "s", worker, opt.length,
+		    opt.length == 1 ? "" : "s");
 
 	send_work(inter, &opt, nworkers);
 	mpz_init(sum);

@@ -1,0 +1,120 @@
+# lib.sh - shared helpers of the end-to-end tests: TAP lines and guarded runs
+#
+# Source it from a test script.  Every run of mapreduce goes through
+# timeout(1), so a hang is a failed test, never a stuck suite.  Results are
+# compared with tests/ref.py (Python integers) or another computation made
+# here, never with mapreduce itself.
+
+: "${MPIEXEC:?set MPIEXEC to the mpiexec to test with (make check does)}"
+TOP=$(cd "$(dirname "$0")/../.." && pwd)
+MR=$TOP/mapreduce
+REF=$TOP/tests/ref.py
+RUN_TIMEOUT=${RUN_TIMEOUT:-60}
+PYTHON=${PYTHON:-python3}
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/mapreduce-test.XXXXXX")
+trap 'rm -rf "$TMP"' EXIT
+test_count=0
+test_failed=0
+
+ok() {
+	test_count=$((test_count + 1))
+	echo "ok $test_count - $1"
+}
+
+# skip REASON: a test that cannot run here, counted apart.
+skip() {
+	test_count=$((test_count + 1))
+	echo "ok $test_count - # SKIP $1"
+}
+
+# not_ok DESCRIPTION [DETAIL...]: the details follow as TAP comments.
+not_ok() {
+	test_count=$((test_count + 1))
+	test_failed=$((test_failed + 1))
+	echo "not ok $test_count - $1"
+	shift
+	for line in "$@"; do
+		printf '%s\n' "$line" | sed 's/^/#   /'
+	done
+}
+
+# done_testing: the plan, and the exit status of the script.
+done_testing() {
+	echo "1..$test_count"
+	[ "$test_failed" -eq 0 ]
+}
+
+# mr [mapreduce args]: run the manager under mpiexec; sets rc and fills
+# $TMP/out and $TMP/err.  USIZE, if set, becomes -usize.
+mr() {
+	timeout -k 5 "$RUN_TIMEOUT" "$MPIEXEC" -n 1 ${USIZE:+-usize "$USIZE"} \
+	    "$MR" "$@" >"$TMP/out" 2>"$TMP/err"
+	rc=$?
+}
+
+# mr_alone [mapreduce args]: the same without mpiexec.
+mr_alone() {
+	timeout -k 5 "$RUN_TIMEOUT" "$MR" "$@" >"$TMP/out" 2>"$TMP/err"
+	rc=$?
+}
+
+# ref_args [mapreduce args]: the reference's arguments, taken from the
+# -r and -t options of a mapreduce command line.
+ref_args() {
+	while [ $# -gt 0 ]; do
+		case $1 in
+		-r|--range) printf '%s\n' "$2"; shift ;;
+		-t|--truncate) printf '%s\n' --truncate ;;
+		-w|--workers|--worker) shift ;;
+		esac
+		shift
+	done
+}
+
+# describe_run: what the last run printed, for a failure's details.
+describe_run() {
+	echo "exit code $rc"
+	sed 's/^/stdout: /' "$TMP/out"
+	sed 's/^/stderr: /' "$TMP/err" | head -n 20
+}
+
+# expect_value DESCRIPTION VALUE [mapreduce args]: the run prints the
+# sentence with VALUE, exits 0 and prints nothing on stderr.
+expect_value() {
+	desc=$1 want="Sum of the products equals $2"
+	shift 2
+	mr "$@"
+	if [ "$rc" -eq 0 ] && [ "$(cat "$TMP/out")" = "$want" ] &&
+	    ! [ -s "$TMP/err" ]; then
+		ok "$desc"
+	else
+		not_ok "$desc" "expected: $want" "$(describe_run)"
+	fi
+}
+
+# expect_sum DESCRIPTION [mapreduce args]: as expect_value, with the value
+# that Python computes for the same ranges.
+expect_sum() {
+	desc=$1
+	shift
+	# shellcheck disable=SC2046
+	value=$(ref_args "$@" | xargs "$PYTHON" "$REF") || {
+		not_ok "$desc" "the reference failed for: $*"
+		return
+	}
+	expect_value "$desc" "$value" "$@"
+}
+
+# expect_fail DESCRIPTION CODE PATTERN: the last run exited with CODE,
+# printed nothing on stdout and one line on stderr that matches the
+# extended regular expression PATTERN.
+expect_fail() {
+	if [ "$rc" -eq "$2" ] && ! [ -s "$TMP/out" ] &&
+	    [ "$(wc -l <"$TMP/err")" -eq 1 ] &&
+	    grep -Eq -- "$3" "$TMP/err"; then
+		ok "$1"
+	else
+		not_ok "$1" "expected exit $2 and one line matching: $3" \
+		    "$(describe_run)"
+	fi
+}

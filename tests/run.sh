@@ -1,0 +1,38 @@
+#!/bin/sh
+# run.sh - run the unit and end-to-end tests; the last line counts them all
+#
+# usage: MPIEXEC=path tests/run.sh [TEST...]   (make check sets MPIEXEC)
+#
+# Each test program prints TAP ("ok 3 - # SKIP why" is a skip).  A program that dies or hangs (past
+# TEST_TIMEOUT seconds) counts as one more failure.
+
+cd "$(dirname "$0")/.." || exit 1
+TEST_TIMEOUT=${TEST_TIMEOUT:-600}
+log=$(mktemp "${TMPDIR:-/tmp}/mapreduce-run.XXXXXX")
+trap 'rm -f "$log"' EXIT
+passed=0
+failed=0
+skipped=0
+
+if [ $# -eq 0 ]; then
+	set -- tests/unit/t-range tests/unit/t-arith tests/unit/t-kernel \
+	    tests/e2e/t*.sh
+fi
+for t in "$@"; do
+	echo "# $t"
+	timeout -k 10 "$TEST_TIMEOUT" "./$t" >"$log" 2>&1
+	rc=$?
+	cat "$log"
+	s=$(grep -c '^ok .*# SKIP' "$log")
+	p=$(($(grep -c '^ok ' "$log") - s))
+	f=$(grep -c '^not ok ' "$log")
+	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+		echo "not ok - $t exited with status $rc"
+		f=1
+	fi
+	passed=$((passed + p))
+	failed=$((failed + f))
+	skipped=$((skipped + s))
+done
+echo "$passed passed, $failed failed, $skipped skipped"
+[ "$failed" -eq 0 ]

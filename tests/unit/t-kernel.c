@@ -1,0 +1,155 @@
+/* t-kernel.c - unit tests of the product/sum kernel against naive GMP */
+
+#include <inttypes.h>
+#include <stdint.h>
+
+#include "kernel.h"
+#include "range.h"
+#include "tap.h"
+
+#define MAXARITY	4
+
+static uint64_t rng_state = 0x2545f4914f6cdd1du;
+
+static uint64_t
+rng(void)
+{
+	rng_state ^= rng_state >> 12;
+	rng_state ^= rng_state << 25;
+	rng_state ^= rng_state >> 27;
+	return rng_state * 0x9e3779b97f4a7c15u;
+}
+
+/* The map and reduce element by element, every product in GMP. */
+static void
+naive(const struct mr_range *r, uint32_t arity, uint64_t first,
+    uint64_t count, mpz_t sum)
+{
+	mpz_t p;
+	uint64_t i;
+	uint32_t j;
+
+	mpz_init(p);
+	mpz_set_ui(sum, 0);
+	for (i = first; i < first + count; i++) {
+		mpz_set_si(p, range_at(&r[0], i));
+		for (j = 1; j < arity; j++)
+			mpz_mul_si(p, p, range_at(&r[j], i));
+		mpz_add(sum, sum, p);
+	}
+	mpz_clear(p);
+}
+
+/* The whole map as `parts` blocks, as workers would split it. */
+static int
+kernel_agrees(const struct mr_range *r, uint32_t arity, uint64_t n, int parts)
+{
+	struct acc acc = ACC_INIT;
+	mpz_t got, want;
+	uint64_t first;
+	int k, same;
+
+	for (k = 0; k < parts; k++) {
+		first = n * (uint64_t)k / (uint64_t)parts;
+		if (kernel_product_sum(r, arity, first,
+		    n * (uint64_t)(k + 1) / (uint64_t)parts - first, &acc) != 0)
+			return 0;
+	}
+	mpz_inits(got, want, NULL);
+	acc_get(&acc, got);
+	naive(r, arity, 0, n, want);
+	same = mpz_cmp(got, want) == 0;
+	acc_release(&acc);
+	mpz_clears(got, want, NULL);
+	return same;
+}
+
+/* A range of n elements starting at start, stepping toward 0 if needed. */
+static struct mr_range
+make_range(int64_t start, int64_t step, uint64_t n)
+{
+	struct mr_range r = { start, 0, step };
+	__int128 stop = (__int128)start + (__int128)step * (__int128)n;
+
+	if (stop > INT64_MAX)
+		stop = INT64_MAX;
+	if (stop < INT64_MIN)
+		stop = INT64_MIN;
+	r.stop = (int64_t)stop;
+	return r;
+}
+
+/* The first `limit` elements of the map of r, or all when fewer. */
+static void
+test_case(const char *what, const struct mr_range *r, uint32_t arity,
+    uint64_t limit, int parts)
+{
+	uint64_t n = limit;
+	uint32_t j;
+
+	for (j = 0; j < arity; j++)
+		if (range_len(&r[j]) < n)
+			n = range_len(&r[j]);
+	ok(kernel_agrees(r, arity, n, parts), "%s (arity %" PRIu32 ", %" PRIu64
+	    " elements, %d blocks)", what, arity, n, parts);
+}
+
+/* Random ranges with bounds anywhere in 64 bits: all three code paths. */
+static void
+test_random(int cases)
+{
+	struct mr_range r[MAXARITY];
+	int c, bad = 0;
+	uint32_t arity, j;
+	uint64_t n;
+
+	for (c = 0; c < cases; c++) {
+		arity = 1 + (uint32_t)(rng() % MAXARITY);
+		n = rng() % 300;
+		for (j = 0; j < arity; j++) {
+			int shift = (int)(rng() % 64);
+			int64_t start = (int64_t)rng() >> shift;
+			int64_t step = (int64_t)rng() >> (shift + (int)(rng() % 8));
+
+			if (step == 0)
+				step = -1;
+			r[j] = make_range(start, step, n);
+		}
+		for (j = 1; j < arity; j++)
+			if (range_len(&r[j]) < n)
+				n = range_len(&r[j]);
+		if (!kernel_agrees(r, arity, n, 1 + (int)(rng() % 5)))
+			bad++;
+	}
+	ok(bad == 0, "%d random range sets, arity 1 to %d", cases, MAXARITY);
+}
+
+int
+main(void)
+{
+	struct mr_range seed[] = { { 1, 101, 1 }, { 101, 201, 1 } };
+	struct mr_range extreme[] = { { INT64_MIN, INT64_MAX, 1 },
+	    { INT64_MIN, INT64_MAX, 1 } };
+	struct mr_range top[] = { { INT64_MAX, 0, -1 }, { INT64_MIN, 0, 1 },
+	    { INT64_MAX, 0, -1 } };
+	struct mr_range mixed[] = { { INT64_MIN, INT64_MAX, 1 },
+	    { INT64_MAX, INT64_MIN, -1 }, { -3, 1000000, 1 }, { 1 << 30,
+	    INT64_MAX, 1 << 20 } };
+	struct mr_range one[] = { { INT64_MAX, INT64_MIN, -1 } };
+	struct mr_range empty[] = { { 5, 5, 1 }, { 0, 10, 1 } };
+	struct mr_range ends[] = { { INT64_MAX - 999, INT64_MAX, 1 },
+	    { INT64_MIN + 999, INT64_MIN, -1 } };
+
+	test_case("the seed's ranges", seed, 2, 1000, 1);
+	test_case("the seed's ranges", seed, 2, 1000, 7);
+	test_case("products of 2^126, sum beyond 2^128", extreme, 2, 100000, 3);
+	test_case("products beyond 2^128", top, 3, 100000, 2);
+	test_case("arity 4 near both 64-bit ends", mixed, 4, 100000, 4);
+	test_case("arity 1 from INT64_MAX down", one, 1, 100000, 3);
+	test_case("empty range", empty, 2, 1000, 1);
+	test_random(2000);
+
+	/* The last elements of ranges that end at the 64-bit limits. */
+	test_case("last elements before INT64_MAX", ends, 2, 1000, 3);
+	return tap_done();
+}
