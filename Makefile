@@ -60,7 +60,7 @@ worker: $(WORKER_OBJ) $(CORE_OBJ)
 $(MPI_OBJ): %.o: %.c $(HDR) $(BUILD_FLAGS) | $(MPI_SETUP)
 	$(MPICC) $(ALL_CFLAGS) -c -o $@ $<
 
-range.o arith.o kernel.o cli.o: %.o: %.c $(HDR) $(BUILD_FLAGS)
+range.o arith.o kernel.o cli.o: %.o: %.c $(HDR) $(BUILD_FLAGS) | $(MPI_SETUP)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 tests/unit/%: tests/unit/%.c tests/unit/tap.h $(CORE_OBJ)
@@ -75,21 +75,23 @@ $(MPICH_PREFIX)/.complete:
 	MAPREDUCE_CACHE='$(MAPREDUCE_CACHE)' scripts/install-deps.sh
 
 check: all $(UNIT)
-	MPIEXEC='$(MPIEXEC)' tests/run.sh
+	MPICC='$(MPICC)' MPIEXEC='$(MPIEXEC)' tests/run.sh
 
 run: all
 	'$(MPIEXEC)' -n 1 -usize 17 ./mapreduce
 
 env: | $(MPI_SETUP)
-	@printf 'export PATH="%s:$$PATH"\n' \
-	    "$$(dirname "$$(command -v '$(MPIEXEC)')")"
+	@p=$$(command -v '$(MPIEXEC)') || { \
+	    echo "make env: no '$(MPIEXEC)' found" >&2; exit 1; }; \
+	printf 'export PATH="%s:$$PATH"\n' "$$(dirname "$$p")"
 
 install: all
 	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBEXECDIR) \
 	    $(DESTDIR)$(MANDIR)/man1
 	cp -f mapreduce $(DESTDIR)$(BINDIR)/mapreduce
 	cp -f worker $(DESTDIR)$(LIBEXECDIR)/worker
-	cp -f mapreduce.1 $(DESTDIR)$(MANDIR)/man1/mapreduce.1
+	sed 's|/usr/local/libexec/mapreduce|$(LIBEXECDIR)|g' mapreduce.1 \
+	    > $(DESTDIR)$(MANDIR)/man1/mapreduce.1
 	chmod 755 $(DESTDIR)$(BINDIR)/mapreduce $(DESTDIR)$(LIBEXECDIR)/worker
 	chmod 644 $(DESTDIR)$(MANDIR)/man1/mapreduce.1
 

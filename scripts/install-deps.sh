@@ -81,8 +81,11 @@ build_mpich() {
 	rm -rf "$work"
 	mkdir -p "$work"
 	say "unpacking MPICH $mpich_version into $work"
+	# apt-get checked the files against Debian's signed index already;
+	# dpkg-source would only warn that it has no key for the .dsc.
 	dpkg-source -x "$cache/src"/mpich_"$mpich_version"-*.dsc \
-	    "$work/mpich" >/dev/null
+	    "$work/mpich" >"$work/unpack.log" 2>&1 ||
+	    die "cannot unpack the MPICH source, see $work/unpack.log"
 	say "building MPICH $mpich_version with ch3:nemesis (about 5 minutes," \
 	    "log in $work/build.log)"
 	(

@@ -1,0 +1,49 @@
+#!/bin/sh
+# t06-install.sh - make install puts a working tool under PREFIX; uninstall removes it
+. "$(dirname "$0")/../lib.sh"
+
+# Build a copy of the sources, so that the tree under test stays as it is.
+src=$TMP/src prefix=$TMP/prefix
+mkdir "$src"
+cp "$TOP"/*.c "$TOP"/*.h "$TOP"/Makefile "$TOP"/mapreduce.1 "$src/"
+if make -s -C "$src" install PREFIX="$prefix" MPICC="${MPICC:-mpicc}" \
+    >"$TMP/make.log" 2>&1; then
+	ok "make install PREFIX=..."
+else
+	not_ok "make install PREFIX=..." "$(tail -n 20 "$TMP/make.log")"
+fi
+for f in bin/mapreduce libexec/mapreduce/worker share/man/man1/mapreduce.1; do
+	if [ -f "$prefix/$f" ]; then
+		ok "installed $f"
+	else
+		not_ok "installed $f"
+	fi
+done
+if grep -q "$prefix/libexec/mapreduce/worker" \
+    "$prefix/share/man/man1/mapreduce.1"; then
+	ok "the installed manual names the installed worker"
+else
+	not_ok "the installed manual names the installed worker"
+fi
+MR=$prefix/bin/mapreduce expect_sum "the installed manager finds its worker" \
+    -r 1:101 -r 101:201
+
+make -s -C "$src" uninstall PREFIX="$prefix" >"$TMP/make.log" 2>&1
+left=$(find "$prefix" -type f | sed "s|^$prefix/||")
+if [ -z "$left" ]; then
+	ok "make uninstall removes every installed file"
+else
+	not_ok "make uninstall removes every installed file" "left: $left"
+fi
+# make -s env: exactly one line, which puts the tested mpiexec first on PATH.
+make -s -C "$TOP" env MPICC="${MPICC:-mpicc}" MPIEXEC="$MPIEXEC" \
+    >"$TMP/env" 2>"$TMP/env.err"
+found=$(eval "$(cat "$TMP/env")" && command -v mpiexec)
+if [ "$(wc -l <"$TMP/env")" -eq 1 ] &&
+    [ "$found" = "$(command -v "$MPIEXEC")" ]; then
+	ok "make -s env puts the matching mpiexec first on PATH"
+else
+	not_ok "make -s env puts the matching mpiexec first on PATH" \
+	    "printed: $(cat "$TMP/env" "$TMP/env.err")" "found: $found"
+fi
+done_testing
