@@ -3,6 +3,7 @@
 # make [all]        build mapreduce and worker (sets up MPICH first if needed)
 # make run          the design card's command: mpiexec -n 1 -usize 17 ./mapreduce
 # make check        unit and end-to-end tests
+# make bench        wall time and peak memory of typical runs, as a table
 # make install      into $(DESTDIR)$(PREFIX): bin, libexec, man1
 # make -s env       one line to eval: puts the matching mpiexec first on PATH
 #
@@ -63,7 +64,7 @@ $(MPI_OBJ): %.o: %.c $(HDR) $(BUILD_FLAGS) | $(MPI_SETUP)
 range.o arith.o kernel.o cli.o: %.o: %.c $(HDR) $(BUILD_FLAGS) | $(MPI_SETUP)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
-tests/unit/%: tests/unit/%.c tests/unit/tap.h $(CORE_OBJ)
+tests/unit/%: tests/unit/%.c tests/unit/tap.h tests/unit/rng.h $(CORE_OBJ)
 	$(CC) $(ALL_CFLAGS) -I. $(LDFLAGS) -o $@ $< $(CORE_OBJ) $(LIBS) $(LDLIBS)
 
 # Rebuild everything when the compiler, flags or install paths change.
@@ -71,11 +72,16 @@ $(BUILD_FLAGS): FORCE
 	@printf '%s\n' '$(CC) $(MPICC) $(ALL_CFLAGS)' | cmp -s - $@ || \
 	    printf '%s\n' '$(CC) $(MPICC) $(ALL_CFLAGS)' > $@
 
-$(MPICH_PREFIX)/.complete:
+# Re-run when the script changes, e.g. to install a package added to it.
+$(MPICH_PREFIX)/.complete: scripts/install-deps.sh
 	MAPREDUCE_CACHE='$(MAPREDUCE_CACHE)' scripts/install-deps.sh
+	touch $@
 
 check: all $(UNIT)
 	MPICC='$(MPICC)' MPIEXEC='$(MPIEXEC)' tests/run.sh
+
+bench: all
+	MPIEXEC='$(MPIEXEC)' scripts/bench.sh
 
 run: all
 	'$(MPIEXEC)' -n 1 -usize 17 ./mapreduce
@@ -103,4 +109,4 @@ uninstall:
 clean:
 	rm -f mapreduce worker *.o $(UNIT) $(BUILD_FLAGS)
 
-.PHONY: all check run env install uninstall clean FORCE
+.PHONY: all bench check run env install uninstall clean FORCE

@@ -36,6 +36,7 @@ static void	require_one_manager(void);
 static MPI_Comm	spawn_workers(const char *worker, int nworkers);
 static void	send_work(MPI_Comm inter, const struct options *o, int nworkers);
 static int	gather_sum(MPI_Comm inter, int nworkers, mpz_t sum);
+static const char *status_text(int status);
 
 int
 main(int argc, char *argv[])
@@ -207,16 +208,12 @@ static MPI_Comm
 spawn_workers(const char *worker, int nworkers)
 {
 	MPI_Comm inter;
-	char msg[MPI_MAX_ERROR_STRING];
-	int rc, cls, len;
+	int rc;
 
 	if ((rc = transport_spawn(worker, nworkers, &inter)) == MPI_SUCCESS)
 		return inter;
-	MPI_Error_class(rc, &cls);
-	MPI_Error_string(cls, msg, &len);
-	msg[strcspn(msg, "\n")] = '\0';
 	warnx("cannot spawn %d worker%s of '%s': %s", nworkers,
-	    nworkers == 1 ? "" : "s", worker, msg);
+	    nworkers == 1 ? "" : "s", worker, transport_strerror(rc));
 	MPI_Abort(MPI_COMM_WORLD, 1);
 	exit(1);
 }
@@ -247,10 +244,6 @@ send_work(MPI_Comm inter, const struct options *o, int nworkers)
 static int
 gather_sum(MPI_Comm inter, int nworkers, mpz_t sum)
 {
-	static const char *why[] = {
-		[MR_STATUS_BAD_TASK] = "refused the task",
-		[MR_STATUS_NOMEM] = "ran out of memory",
-	};
 	struct mr_result *res;
 	unsigned char *bytes;
 	int *counts, *displs, total = 0, failed = 0, k;
@@ -269,13 +262,14 @@ gather_sum(MPI_Comm inter, int nworkers, mpz_t sum)
 			    MR_PROTOCOL_VERSION);
 			failed = 1;
 		} else if (res[k].status != MR_STATUS_OK) {
-			warnx("worker %d %s", k, res[k].status ==
-			    MR_STATUS_NOMEM ? why[MR_STATUS_NOMEM] :
-			    why[MR_STATUS_BAD_TASK]);
+			warnx("worker %d %s", k, status_text(res[k].status));
 			failed = 1;
 		}
-		if (res[k].size > (uint64_t)(INT_MAX - total))
-			errx(1, "worker %d sent a partial sum too large", k);
+		if (res[k].size > (uint64_t)(INT_MAX - total)) {
+			warnx("worker %d: partial sum of %" PRIu64 " bytes is"
+			    " too large to gather", k, res[k].size);
+			MPI_Abort(MPI_COMM_WORLD, 1);
+		}
 		counts[k] = (int)res[k].size;
 		displs[k] = total;
 		total += counts[k];
@@ -293,4 +287,17 @@ gather_sum(MPI_Comm inter, int nworkers, mpz_t sum)
 	free(counts);
 	free(res);
 	return failed;
+}
+
+static const char *
+status_text(int status)
+{
+	switch (status) {
+	case MR_STATUS_BAD_TASK:
+		return "refused the task";
+	case MR_STATUS_NOMEM:
+		return "ran out of memory";
+	default:
+		return "failed";
+	}
 }

@@ -15,22 +15,24 @@ static void	wait_sleeping(MPI_Request *req, const char *what);
 void
 transport_check(int rc, const char *what)
 {
-	char msg[MPI_MAX_ERROR_STRING];
-	int cls, len;
-
 	if (rc == MPI_SUCCESS)
 		return;
-	/*
-	 * The string of the error code itself is a multi-line stack in
-	 * MPICH; the string of its class is one short line.
-	 */
+	warnx("%s: %s", what, transport_strerror(rc));
+	MPI_Abort(MPI_COMM_WORLD, 1);
+	exit(1);
+}
+
+const char *
+transport_strerror(int rc)
+{
+	static char msg[MPI_MAX_ERROR_STRING];
+	int cls, len;
+
 	if (MPI_Error_class(rc, &cls) != MPI_SUCCESS ||
 	    MPI_Error_string(cls, msg, &len) != MPI_SUCCESS)
 		strcpy(msg, "unknown MPI error");
 	msg[strcspn(msg, "\n")] = '\0';
-	warnx("%s: %s", what, msg);
-	MPI_Abort(MPI_COMM_WORLD, 1);
-	exit(1);
+	return msg;
 }
 
 int

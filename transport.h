@@ -20,6 +20,13 @@
 void	transport_check(int rc, const char *what);
 
 /*
+ * A one-line description of the MPI error code rc, in a static buffer.
+ * MPICH's string for the code itself is a multi-line stack; this is the
+ * string of its class.
+ */
+const char *transport_strerror(int rc);
+
+/*
  * Manager: the worker count the MPI universe has room for, beside the
  * manager itself, or 0 when the universe size is unknown or leaves no room.
  */

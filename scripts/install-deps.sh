@@ -20,7 +20,7 @@ set -eu
 cache=${MAPREDUCE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/mapreduce}
 mpich_version=4.0.2
 prefix=$cache/mpich-$mpich_version-ch3
-packages="build-essential dpkg-dev xz-utils libgmp-dev python3 bc procps"
+packages="build-essential dpkg-dev xz-utils libgmp-dev python3 bc procps time"
 
 say() { printf 'install-deps: %s\n' "$*" >&2; }
 die() { say "$*"; exit 1; }
