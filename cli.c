@@ -1,6 +1,5 @@
 /* cli.c - the manager's command line: options, --help, input checks */
 
-#include <err.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <stdarg.h>
@@ -15,12 +14,11 @@
 #define LIBEXECDIR	"/usr/local/libexec/mapreduce"
 #endif
 
-static void	help(void);
-static void	bad_input(const char *fmt, ...)
-		    __attribute__((format(printf, 1, 2), noreturn));
-static void	add_range(struct options *o, const char *spec);
-static int	parse_workers(const char *s);
-static void	check_lengths(struct options *o);
+static int	fail(struct options *o, const char *fmt, ...)
+		    __attribute__((format(printf, 2, 3)));
+static int	add_range(struct options *o, const char *spec);
+static int	parse_workers(struct options *o, const char *s);
+static int	check_lengths(struct options *o);
 
 static const struct option longopts[] = {
 	{ "range",	required_argument,	NULL,	'r' },
@@ -33,18 +31,24 @@ static const struct option longopts[] = {
 	{ NULL,		0,			NULL,	0 }
 };
 
-void
+/*
+ * Every error path goes through fail(), which frees what was allocated, so
+ * that a failed parse leaves nothing behind.
+ */
+int
 cli_parse(int argc, char *argv[], struct options *o)
 {
 	int ch;
 
 	memset(o, 0, sizeof(*o));
 	opterr = 0;	/* getopt's own messages would make two lines */
-	while ((ch = getopt_long(argc, argv, ":r:tvw:hV", longopts,
+	optind = 0;	/* glibc: start afresh, even if called before */
+	while ((ch = getopt_long(argc, argv, "+:r:tvw:hV", longopts,
 	    NULL)) != -1) {
 		switch (ch) {
 		case 'r':
-			add_range(o, optarg);
+			if (add_range(o, optarg) == -1)
+				return -1;
 			break;
 		case 't':
 			o->truncate = 1;
@@ -53,35 +57,35 @@ cli_parse(int argc, char *argv[], struct options *o)
 			o->verbose = 1;
 			break;
 		case 'w':
-			o->workers = parse_workers(optarg);
+			if (parse_workers(o, optarg) == -1)
+				return -1;
 			break;
 		case 'W':
 			if (*optarg == '\0')
-				bad_input("--worker needs a path");
+				return fail(o, "--worker needs a path");
 			o->worker = optarg;
 			break;
 		case 'h':
-			help();
-			exit(0);
+			o->help = 1;
+			return 0;
 		case 'V':
 			o->version = 1;
-			return;
+			return 0;
 		case ':':
-			bad_input("option '%s' needs an argument",
+			return fail(o, "option '%s' needs an argument",
 			    argv[optind - 1]);
 		default:
 			if (optopt != 0)
-				bad_input("unknown option '-%c'", optopt);
-			bad_input("unknown option '%s'", argv[optind - 1]);
+				return fail(o, "unknown option '-%c'", optopt);
+			return fail(o, "unknown option '%s'", argv[optind - 1]);
 		}
 	}
 	if (optind < argc)
-		bad_input("unexpected argument '%s'", argv[optind]);
-	if (o->nranges == 0) {	/* the seed: range(1, 101), range(101, 201) */
-		add_range(o, "1:101");
-		add_range(o, "101:201");
-	}
-	check_lengths(o);
+		return fail(o, "unexpected argument '%s'", argv[optind]);
+	if (o->nranges == 0 &&	/* the seed: range(1, 101), range(101, 201) */
+	    (add_range(o, "1:101") == -1 || add_range(o, "101:201") == -1))
+		return -1;
+	return check_lengths(o);
 }
 
 void
@@ -92,8 +96,8 @@ cli_release(struct options *o)
 	o->nranges = 0;
 }
 
-static void
-help(void)
+void
+cli_help(void)
 {
 	printf(
 "usage: mapreduce [-tv] [-w N] [--worker PATH] [-r START:STOP[:STEP]] ...\n"
@@ -129,49 +133,54 @@ help(void)
 	    CLI_WORKERS_MAX, LIBEXECDIR);
 }
 
-static void
-bad_input(const char *fmt, ...)
+static int
+fail(struct options *o, const char *fmt, ...)
 {
-	char msg[512];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	vsnprintf(o->error, sizeof(o->error), fmt, ap);
 	va_end(ap);
-	errx(2, "%s (try 'mapreduce --help')", msg);
+	cli_release(o);
+	return -1;
 }
 
-static void
+static int
 add_range(struct options *o, const char *spec)
 {
 	struct mr_range r, *grown;
 	const char *errstr;
 
 	if (range_parse(spec, &r, &errstr) == -1)
-		bad_input("bad range '%s': %s", spec, errstr);
+		return fail(o, "bad range '%s': %s", spec, errstr);
 	grown = realloc(o->ranges, (o->nranges + 1) * sizeof(*grown));
 	if (grown == NULL)
-		err(1, "realloc");
+		return fail(o, "out of memory for %" PRIu32 " ranges",
+		    o->nranges + 1);
 	o->ranges = grown;
 	o->ranges[o->nranges++] = r;
+	return 0;
+}
+
+/* Digits only, with an optional '-' so that "-3" is out of range, not odd. */
+static int
+parse_workers(struct options *o, const char *s)
+{
+	const char *p = s + (*s == '-');
+	long n;
+
+	if (*p == '\0' || strspn(p, "0123456789") != strlen(p))
+		return fail(o, "bad worker count '%s': not a decimal integer",
+		    s);
+	n = strlen(p) > 9 ? CLI_WORKERS_MAX + 1L : strtol(s, NULL, 10);
+	if (n < 1 || n > CLI_WORKERS_MAX)
+		return fail(o, "bad worker count '%s': must be 1 to %d", s,
+		    CLI_WORKERS_MAX);
+	o->workers = (int)n;
+	return 0;
 }
 
 static int
-parse_workers(const char *s)
-{
-	char *end;
-	long n;
-
-	n = strtol(s, &end, 10);
-	if (end == s || *end != '\0' || *s == ' ' || *s == '+')
-		bad_input("bad worker count '%s': not a decimal integer", s);
-	if (n < 1 || n > CLI_WORKERS_MAX)
-		bad_input("bad worker count '%s': must be 1 to %d", s,
-		    CLI_WORKERS_MAX);
-	return (int)n;
-}
-
-static void
 check_lengths(struct options *o)
 {
 	uint64_t len;
@@ -185,8 +194,9 @@ check_lengths(struct options *o)
 				o->length = len;
 			continue;
 		}
-		bad_input("ranges 1 and %" PRIu32 " differ in length: %" PRIu64
-		    " and %" PRIu64 " elements (--truncate stops at the"
-		    " shortest)", i + 1, o->length, len);
+		return fail(o, "ranges 1 and %" PRIu32 " differ in length: %"
+		    PRIu64 " and %" PRIu64 " elements (--truncate stops at"
+		    " the shortest)", i + 1, o->length, len);
 	}
+	return 0;
 }

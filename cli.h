@@ -15,21 +15,27 @@ struct options {
 	uint64_t length;		/* elements in the map */
 	int truncate;			/* --truncate: stop at the shortest range */
 	int workers;			/* -w, or 0 for the MPI universe's choice */
-	const char *worker;		/* --worker PATH, or NULL */
+	const char *worker;		/* --worker PATH (points into argv), or NULL */
 	int verbose;			/* -v: describe the run on stderr */
-	int version;			/* --version was given */
+	int help;			/* --help was given: nothing else is set */
+	int version;			/* --version was given: nothing else is set */
+	char error[512];		/* why cli_parse() failed, one line */
 };
 
 /*
- * Parse and check the whole command line before MPI starts, so that bad
- * input never reaches a process manager.  On bad input this prints one line
- * to stderr and exits with 2; --help prints the help to stdout and exits
- * with 0.  On return every field of *o is valid: at least one range (the
- * seed's two by default) and, without --truncate, ranges of equal length.
+ * Parse and check the whole command line, before MPI starts, so that bad
+ * input never reaches a process manager.  Returns 0 with every field of *o
+ * valid: at least one range (the seed's two by default) and, without
+ * --truncate, ranges of equal length; or, after --help or --version, with
+ * only that flag set.  Returns -1 on bad input with a one-line reason in
+ * o->error and nothing left allocated.  May be called again (tests do).
  */
-void	cli_parse(int argc, char *argv[], struct options *o);
+int	cli_parse(int argc, char *argv[], struct options *o);
 
-/* Release what cli_parse() allocated. */
+/* Release what cli_parse() allocated; o->error stays. */
 void	cli_release(struct options *o);
+
+/* Print --help to stdout. */
+void	cli_help(void);
 
 #endif /* MR_CLI_H */

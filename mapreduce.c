@@ -47,7 +47,12 @@ main(int argc, char *argv[])
 	int nworkers, failed;
 	mpz_t sum;
 
-	cli_parse(argc, argv, &opt);
+	if (cli_parse(argc, argv, &opt) == -1)
+		errx(2, "%s (try 'mapreduce --help')", opt.error);
+	if (opt.help) {
+		cli_help();
+		return 0;
+	}
 	if (opt.version) {
 		print_version();
 		return 0;
