@@ -20,6 +20,11 @@ LIBEXECDIR ?= $(PREFIX)/libexec/mapreduce
 MANDIR ?= $(PREFIX)/share/man
 
 CFLAGS ?= -O2 -g
+
+# The MPI of the first build is remembered in .mpi.mk, so that a later
+# `sudo make install` (another $HOME) or another PATH does not switch to
+# another MPI; `make distclean` forgets it.
+-include .mpi.mk
 MAPREDUCE_CACHE ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/mapreduce
 MPICH_PREFIX ?= $(MAPREDUCE_CACHE)/mpich-4.0.2-ch3
 PATH_MPICC := $(shell command -v mpicc 2>/dev/null)
@@ -36,19 +41,23 @@ endif
 WARN = -Wall -Wextra -Wshadow -Wmissing-prototypes -Wstrict-prototypes \
        -Wformat=2 -Wundef
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) \
-	     -DLIBEXECDIR='"$(LIBEXECDIR)"' -DVERSION='"$(VERSION)"'
+	     -DLIBEXECDIR='"$(LIBEXECDIR)"' -DMPIEXEC='"$(MPIEXEC)"' \
+	     -DVERSION='"$(VERSION)"'
 LIBS = -lgmp
 
 # Modules without MPI, shared by both programs and the unit tests.
 CORE_OBJ = range.o arith.o kernel.o
-MANAGER_OBJ = mapreduce.o cli.o transport.o
+MANAGER_OBJ = mapreduce.o cli.o launch.o transport.o
 WORKER_OBJ = worker.o transport.o
-MPI_OBJ = mapreduce.o transport.o worker.o
+MPI_OBJ = mapreduce.o launch.o transport.o worker.o
 UNIT = tests/unit/t-range tests/unit/t-arith tests/unit/t-kernel
-HDR = common.h range.h arith.h kernel.h cli.h transport.h
+HDR = common.h range.h arith.h kernel.h cli.h launch.h transport.h
 BUILD_FLAGS = .build-flags
 
-all: mapreduce worker
+all: mapreduce worker .mpi.mk
+
+.mpi.mk: $(BUILD_FLAGS)
+	@printf 'MPICC ?= %s\nMPIEXEC ?= %s\n' '$(MPICC)' '$(MPIEXEC)' > $@
 
 mapreduce: $(MANAGER_OBJ) $(CORE_OBJ)
 	$(MPICC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(MANAGER_OBJ) $(CORE_OBJ) \
@@ -109,4 +118,7 @@ uninstall:
 clean:
 	rm -f mapreduce worker *.o $(UNIT) $(BUILD_FLAGS)
 
-.PHONY: all bench check run env install uninstall clean FORCE
+distclean: clean
+	rm -f .mpi.mk
+
+.PHONY: all bench check run env install uninstall clean distclean FORCE

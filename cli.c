@@ -16,6 +16,7 @@
 
 static int	fail(struct options *o, const char *fmt, ...)
 		    __attribute__((format(printf, 2, 3)));
+static int	fail_option(struct options *o, int ch, const char *longarg);
 static int	add_range(struct options *o, const char *spec);
 static int	parse_workers(struct options *o, const char *s);
 static int	check_lengths(struct options *o);
@@ -38,13 +39,13 @@ static const struct option longopts[] = {
 int
 cli_parse(int argc, char *argv[], struct options *o)
 {
-	int ch;
+	int ch, before;
 
 	memset(o, 0, sizeof(*o));
 	opterr = 0;	/* getopt's own messages would make two lines */
 	optind = 0;	/* glibc: start afresh, even if called before */
-	while ((ch = getopt_long(argc, argv, "+:r:tvw:hV", longopts,
-	    NULL)) != -1) {
+	while ((before = optind, ch = getopt_long(argc, argv, "+:r:tvw:hV",
+	    longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'r':
 			if (add_range(o, optarg) == -1)
@@ -71,13 +72,10 @@ cli_parse(int argc, char *argv[], struct options *o)
 		case 'V':
 			o->version = 1;
 			return 0;
-		case ':':
-			return fail(o, "option '%s' needs an argument",
-			    argv[optind - 1]);
 		default:
-			if (optopt != 0)
-				return fail(o, "unknown option '-%c'", optopt);
-			return fail(o, "unknown option '%s'", argv[optind - 1]);
+			return fail_option(o, ch, optind > before &&
+			    strncmp(argv[optind - 1], "--", 2) == 0 ?
+			    argv[optind - 1] : NULL);
 		}
 	}
 	if (optind < argc)
@@ -137,12 +135,47 @@ static int
 fail(struct options *o, const char *fmt, ...)
 {
 	va_list ap;
+	char *p;
 
 	va_start(ap, fmt);
 	vsnprintf(o->error, sizeof(o->error), fmt, ap);
 	va_end(ap);
+	for (p = o->error; *p != '\0'; p++)	/* keep the message one line */
+		if ((unsigned char)*p < ' ')
+			*p = '?';
 	cli_release(o);
 	return -1;
+}
+
+/*
+ * A getopt error.  For a long option, optopt is of no use (for --help=x it
+ * holds 'h'), so the word itself, longarg, tells what went wrong.
+ */
+static int
+fail_option(struct options *o, int ch, const char *longarg)
+{
+	const struct option *opt, *exact = NULL;
+	size_t len;
+	int matches = 0;
+
+	if (longarg == NULL)
+		return fail(o, ch == ':' ? "option '-%c' needs an argument" :
+		    "unknown option '-%c'", optopt);
+	len = strcspn(longarg + 2, "=");
+	for (opt = longopts; opt->name != NULL; opt++) {
+		if (strncmp(opt->name, longarg + 2, len) != 0)
+			continue;
+		matches++;
+		if (strlen(opt->name) == len)
+			exact = opt;
+	}
+	if (ch == ':')
+		return fail(o, "option '%s' needs an argument", longarg);
+	if (exact != NULL && exact->has_arg == no_argument)
+		return fail(o, "option '--%s' takes no argument", exact->name);
+	if (exact == NULL && matches > 1)
+		return fail(o, "ambiguous option '%.*s'", (int)len + 2, longarg);
+	return fail(o, "unknown option '%s'", longarg);
 }
 
 static int
@@ -172,7 +205,11 @@ parse_workers(struct options *o, const char *s)
 	if (*p == '\0' || strspn(p, "0123456789") != strlen(p))
 		return fail(o, "bad worker count '%s': not a decimal integer",
 		    s);
-	n = strlen(p) > 9 ? CLI_WORKERS_MAX + 1L : strtol(s, NULL, 10);
+	while (p[0] == '0' && p[1] != '\0')	/* leading zeros say nothing */
+		p++;
+	n = strlen(p) > 9 ? CLI_WORKERS_MAX + 1L : strtol(p, NULL, 10);
+	if (*s == '-')
+		n = -n;
 	if (n < 1 || n > CLI_WORKERS_MAX)
 		return fail(o, "bad worker count '%s': must be 1 to %d", s,
 		    CLI_WORKERS_MAX);

@@ -34,6 +34,16 @@
 #define MR_PROTOCOL_VERSION	1	/* bump on any change to this file */
 #define MR_MAGIC		0x6d72	/* "mr": a sanity check on every struct */
 
+/*
+ * Before spawning, the manager runs the worker once by itself with
+ * MR_PROBE_OPTION; a worker answers MR_PROBE_ANSWER (with its protocol
+ * version) on stdout and exits 0 without starting MPI.  An executable that
+ * is no worker, or a worker from another build, is caught there: spawned,
+ * it would leave MPI_Comm_spawn waiting for ever.
+ */
+#define MR_PROBE_OPTION		"--probe"
+#define MR_PROBE_ANSWER		"mapreduce-worker protocol %d\n"
+
 /* The operations on the map's elements.  Only one kernel exists so far. */
 enum mr_op {
 	MR_OP_PRODUCT_SUM = 1		/* sum over i of the product of x_r[i] */

@@ -5,7 +5,10 @@
 #include "kernel.h"
 #include "range.h"
 
-/* Largest magnitude of a 128-bit product we let a chunk sum: 2^126. */
+/*
+ * Products known to be below 2^PRODUCT_BITS_MAX are summed in an __int128
+ * chunk whose sum stays at most 2^126, a margin below the type's 2^127.
+ */
 #define PRODUCT_BITS_MAX	126
 
 static int	magnitude_bits(int64_t v);
@@ -58,11 +61,14 @@ kernel_product_sum(const struct mr_range *r, uint32_t arity, uint64_t first,
 			b = magnitude_bits(range_at(&r[j], first + count - 1));
 		bits += b;
 	}
-	/* Two int64_t factors multiply to at most 2^126 in magnitude. */
+	/*
+	 * Two int64_t factors multiply to at most 2^126 in magnitude (equal
+	 * only for INT64_MIN squared): the chunk is then one term, which fits.
+	 */
 	if (arity == 2 && bits > PRODUCT_BITS_MAX)
 		bits = PRODUCT_BITS_MAX;
 	if (bits <= PRODUCT_BITS_MAX) {
-		/* A chunk of 2^(126 - bits) terms below 2^bits stays below 2^126. */
+		/* 2^(126 - bits) terms below 2^bits sum to below 2^126. */
 		uint64_t chunk = PRODUCT_BITS_MAX - bits >= 63 ?
 		    UINT64_MAX : (uint64_t)1 << (PRODUCT_BITS_MAX - bits);
 		if (arity == 2)

@@ -1,16 +1,11 @@
 /* mapreduce.c - the manager: spawn workers, hand out blocks, add up their sums */
 
-#include <sys/stat.h>
-
 #include <err.h>
-#include <errno.h>
 #include <inttypes.h>
-#include <libgen.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <gmp.h>
 #include <mpi.h>
@@ -18,20 +13,14 @@
 #include "arith.h"
 #include "cli.h"
 #include "common.h"
+#include "launch.h"
 #include "transport.h"
 
-#ifndef LIBEXECDIR
-#define LIBEXECDIR	"/usr/local/libexec/mapreduce"
-#endif
 #ifndef VERSION
 #define VERSION		"unknown"
 #endif
 
 static void	print_version(void);
-static char	*find_worker(const char *given);
-static char	*executable(const char *path, const char *origin);
-static void	require_process_manager(int argc, char *argv[],
-		    const struct options *o);
 static void	require_one_manager(void);
 static MPI_Comm	spawn_workers(const char *worker, int nworkers);
 static void	send_work(MPI_Comm inter, const struct options *o, int nworkers);
@@ -57,8 +46,8 @@ main(int argc, char *argv[])
 		print_version();
 		return 0;
 	}
-	worker = find_worker(opt.worker);
-	require_process_manager(argc, argv, &opt);
+	worker = launch_find_worker(opt.worker);
+	launch_require_process_manager(argc, argv, opt.workers);
 
 	MPI_Init(&argc, &argv);
 	MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_RETURN);
@@ -106,93 +95,6 @@ print_version(void)
 	    MR_PROTOCOL_VERSION, lib, gmp_version);
 }
 
-/*
- * The worker is looked up in the order of the manual: --worker, then
- * $MAPREDUCE_WORKER, then beside our own executable (a build tree), then
- * the install directory.  The result is absolute, because the process
- * manager may start it in another directory.
- */
-static char *
-find_worker(const char *given)
-{
-	char self[PATH_MAX], *beside, *found;
-	const char *env;
-	ssize_t n;
-
-	if (given != NULL)
-		return executable(given, "--worker");
-	if ((env = getenv("MAPREDUCE_WORKER")) != NULL && *env != '\0')
-		return executable(env, "MAPREDUCE_WORKER");
-	if ((n = readlink("/proc/self/exe", self, sizeof(self) - 1)) > 0) {
-		self[n] = '\0';
-		if (asprintf(&beside, "%s/worker", dirname(self)) == -1)
-			err(1, "asprintf");
-		found = executable(beside, NULL);
-		free(beside);
-		if (found != NULL)
-			return found;
-	}
-	if ((found = executable(LIBEXECDIR "/worker", NULL)) != NULL)
-		return found;
-	errx(1, "no worker executable beside mapreduce nor in %s"
-	    " (give one with --worker PATH)", LIBEXECDIR);
-}
-
-/*
- * Return the absolute path of an executable regular file, or NULL.  When
- * origin names where the path came from, a bad path is fatal bad input.
- */
-static char *
-executable(const char *path, const char *origin)
-{
-	struct stat st;
-	const char *why = NULL;
-	char *abs;
-
-	if (stat(path, &st) == -1)
-		why = strerror(errno);
-	else if (!S_ISREG(st.st_mode))
-		why = "not a regular file";
-	else if (access(path, X_OK) == -1)
-		why = "not executable";
-	if (why == NULL) {
-		if ((abs = realpath(path, NULL)) == NULL)
-			err(1, "%s", path);
-		return abs;
-	}
-	if (origin != NULL)
-		errx(2, "bad worker '%s' from %s: %s", path, origin, why);
-	return NULL;
-}
-
-/*
- * A process that no process manager started is an MPI singleton, and a
- * singleton that spawns makes MPICH 4.0.2 hang forever.  Process managers
- * announce themselves in the environment; without one, say how to start.
- */
-static void
-require_process_manager(int argc, char *argv[], const struct options *o)
-{
-	static const char *pm_vars[] = {
-		"PMI_RANK", "PMI_FD", "PMI_PORT",	/* MPICH hydra, srun */
-		"PMIX_RANK", "OMPI_COMM_WORLD_SIZE",	/* Open MPI, PMIx */
-	};
-	size_t i;
-	int k;
-
-	for (i = 0; i < sizeof(pm_vars) / sizeof(pm_vars[0]); i++)
-		if (getenv(pm_vars[i]) != NULL)
-			return;
-	fprintf(stderr, "mapreduce: not started by mpiexec; run: mpiexec -n 1");
-	if (o->workers == 0)
-		fprintf(stderr, " -usize %ld", sysconf(_SC_NPROCESSORS_ONLN) + 1);
-	for (k = 0; k < argc; k++)
-		fprintf(stderr, strpbrk(argv[k], " \t'\"$`\\*?;&|<>()") ?
-		    " '%s'" : " %s", argv[k]);
-	fputc('\n', stderr);
-	exit(2);
-}
-
 static void
 require_one_manager(void)
 {
@@ -217,10 +119,8 @@ spawn_workers(const char *worker, int nworkers)
 
 	if ((rc = transport_spawn(worker, nworkers, &inter)) == MPI_SUCCESS)
 		return inter;
-	warnx("cannot spawn %d worker%s of '%s': %s", nworkers,
+	transport_fail("cannot spawn %d worker%s of '%s': %s", nworkers,
 	    nworkers == 1 ? "" : "s", worker, transport_strerror(rc));
-	MPI_Abort(MPI_COMM_WORLD, 1);
-	exit(1);
 }
 
 /* Worker k gets elements [k * n / W, (k + 1) * n / W): sizes differ by <= 1. */
@@ -234,7 +134,7 @@ send_work(MPI_Comm inter, const struct options *o, int nworkers)
 	int k;
 
 	if ((blocks = calloc((size_t)nworkers, sizeof(*blocks))) == NULL)
-		err(1, "calloc");
+		transport_fail("out of memory");
 	for (k = 0; k < nworkers; k++) {
 		blocks[k].first = (uint64_t)(n * (unsigned)k / (unsigned)nworkers);
 		blocks[k].count = (uint64_t)(n * (unsigned)(k + 1) /
@@ -257,7 +157,7 @@ gather_sum(MPI_Comm inter, int nworkers, mpz_t sum)
 	counts = calloc((size_t)nworkers, sizeof(*counts));
 	displs = calloc((size_t)nworkers, sizeof(*displs));
 	if (res == NULL || counts == NULL || displs == NULL)
-		err(1, "calloc");
+		transport_fail("out of memory");
 	transport_gather_results(inter, res);
 	for (k = 0; k < nworkers; k++) {
 		if (res[k].magic != MR_MAGIC ||
@@ -270,11 +170,9 @@ gather_sum(MPI_Comm inter, int nworkers, mpz_t sum)
 			warnx("worker %d %s", k, status_text(res[k].status));
 			failed = 1;
 		}
-		if (res[k].size > (uint64_t)(INT_MAX - total)) {
-			warnx("worker %d: partial sum of %" PRIu64 " bytes is"
-			    " too large to gather", k, res[k].size);
-			MPI_Abort(MPI_COMM_WORLD, 1);
-		}
+		if (res[k].size > (uint64_t)(INT_MAX - total))
+			transport_fail("worker %d: partial sum of %" PRIu64
+			    " bytes is too large to gather", k, res[k].size);
 		counts[k] = (int)res[k].size;
 		displs[k] = total;
 		total += counts[k];

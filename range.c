@@ -70,8 +70,8 @@ static const char *
 parse_int64(const char *s, const char *end, int64_t *v)
 {
 	char buf[32];
-	const char *p = s;
-	size_t len = (size_t)(end - s);
+	const char *p = s, *q;
+	size_t len;
 	long long n;
 
 	if (p < end && (*p == '-' || *p == '+'))
@@ -80,12 +80,15 @@ parse_int64(const char *s, const char *end, int64_t *v)
 		return "is empty";
 	if (p == end)
 		return "has a sign but no digits";
-	for (; p < end; p++)
-		if (*p < '0' || *p > '9')
+	for (q = p; q < end; q++)
+		if (*q < '0' || *q > '9')
 			return "is not a decimal integer";
-	if (len >= sizeof(buf))
+	while (p < end - 1 && *p == '0')	/* leading zeros say nothing */
+		p++;
+	len = (size_t)(end - p);
+	if (len >= sizeof(buf) - 1)
 		return "is out of the 64-bit signed range";
-	snprintf(buf, sizeof(buf), "%.*s", (int)len, s);
+	snprintf(buf, sizeof(buf), "%s%.*s", *s == '-' ? "-" : "", (int)len, p);
 	errno = 0;
 	n = strtoll(buf, NULL, 10);
 	if (errno == ERANGE)

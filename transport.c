@@ -1,6 +1,7 @@
 /* transport.c - both ends of the manager/worker protocol of common.h */
 
 #include <err.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -15,11 +16,20 @@ static void	wait_sleeping(MPI_Request *req, const char *what);
 void
 transport_check(int rc, const char *what)
 {
-	if (rc == MPI_SUCCESS)
-		return;
-	warnx("%s: %s", what, transport_strerror(rc));
+	if (rc != MPI_SUCCESS)
+		transport_fail("%s: %s", what, transport_strerror(rc));
+}
+
+void
+transport_fail(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vwarnx(fmt, ap);
+	va_end(ap);
 	MPI_Abort(MPI_COMM_WORLD, 1);
-	exit(1);
+	exit(1);	/* MPI_Abort should not return; be sure */
 }
 
 const char *
@@ -54,7 +64,7 @@ transport_spawn(const char *worker, int nworkers, MPI_Comm *inter)
 	int *errcodes, rc, k;
 
 	if ((errcodes = calloc((size_t)nworkers, sizeof(*errcodes))) == NULL)
-		err(1, "calloc");
+		transport_fail("out of memory");
 	MPI_Comm_set_errhandler(MPI_COMM_SELF, MPI_ERRORS_RETURN);
 	rc = MPI_Comm_spawn(worker, MPI_ARGV_NULL, nworkers, MPI_INFO_NULL, 0,
 	    MPI_COMM_SELF, inter, errcodes);
@@ -79,7 +89,8 @@ transport_parent(void)
 	transport_check(MPI_Comm_test_inter(parent, &inter),
 	    "MPI_Comm_test_inter");
 	if (!inter)
-		errx(1, "the parent communicator is not an intercommunicator");
+		transport_fail("the parent communicator is not an"
+		    " intercommunicator");
 	return parent;
 }
 
@@ -108,7 +119,7 @@ transport_recv_task(MPI_Comm inter, struct mr_task *t,
 	    "MPI_Ibcast task");
 	wait_sleeping(&req, "MPI_Ibcast task");
 	if ((*ranges = calloc(t->arity, sizeof(**ranges))) == NULL)
-		err(1, "calloc");
+		transport_fail("out of memory");
 	transport_check(MPI_Ibcast(*ranges, (int)(t->arity * sizeof(**ranges)),
 	    MPI_BYTE, 0, inter, &req), "MPI_Ibcast ranges");
 	wait_sleeping(&req, "MPI_Ibcast ranges");
@@ -162,7 +173,7 @@ transport_gather_bytes(MPI_Comm inter, const int *counts, const int *displs,
 	MPI_Request req;
 
 	if ((buf = malloc(total > 0 ? (size_t)total : 1)) == NULL)
-		err(1, "malloc");
+		transport_fail("out of memory");
 	transport_check(MPI_Igatherv(NULL, 0, MPI_BYTE, buf, counts, displs,
 	    MPI_BYTE, MPI_ROOT, inter, &req), "MPI_Igatherv");
 	wait_sleeping(&req, "MPI_Igatherv");

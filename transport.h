@@ -12,12 +12,17 @@
  * collective (see the message sequence in common.h); they are declared in
  * pairs.  Errors on the intercommunicator are returned rather than fatal
  * inside MPI, and every function here that can fail ends the run through
- * transport_check(): one line on stderr, then MPI_Abort with exit code 1.
+ * transport_check() or transport_fail(): one line on stderr, then
+ * MPI_Abort, which takes down every process of the run, with exit code 1.
  * Every wait sleeps between tests instead of spinning.
  */
 
 /* If rc is not MPI_SUCCESS, print "PROG: what: reason" and abort with 1. */
 void	transport_check(int rc, const char *what);
+
+/* Print "PROG: message" and abort the whole run with 1: once MPI is up. */
+void	transport_fail(const char *fmt, ...)
+	    __attribute__((format(printf, 1, 2), noreturn));
 
 /*
  * A one-line description of the MPI error code rc, in a static buffer.

@@ -1,7 +1,9 @@
 /* worker.c - a mapreduce worker: evaluate one block of the map, send its sum */
 
 #include <err.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <gmp.h>
 #include <mpi.h>
@@ -30,6 +32,10 @@ main(int argc, char *argv[])
 	size_t len = 0;
 	MPI_Comm parent;
 
+	if (argc == 2 && strcmp(argv[1], MR_PROBE_OPTION) == 0) {
+		printf(MR_PROBE_ANSWER, MR_PROTOCOL_VERSION);
+		return fflush(stdout) == 0 ? 0 : 1;
+	}
 	MPI_Init(&argc, &argv);
 	if ((parent = transport_parent()) == MPI_COMM_NULL) {
 		MPI_Finalize();

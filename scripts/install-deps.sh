@@ -63,11 +63,15 @@ fetch_mpich_source() {
 	    -o Dir::Etc::SourceParts=/dev/null \
 	    -o Dir::State::Lists="$apt/lists" -o Dir::Cache="$apt/cache" \
 	    -o APT::Sandbox::User=root
+	# Any Debian revision of the release will do (bookworm updates
+	# replace the old one in the archive); a different release will not.
 	if ! ls "$cache/src"/mpich_"$mpich_version"-*.dsc >/dev/null 2>&1; then
 		say "fetching Debian's mpich source package"
 		apt-get "$@" -qq update
-		(cd "$cache/src" && apt-get "$@" -qq source --download-only \
-		    "mpich=$mpich_version-3")
+		(cd "$cache/src" && apt-get "$@" -qq source --download-only mpich)
+		ls "$cache/src"/mpich_"$mpich_version"-*.dsc >/dev/null 2>&1 ||
+		    die "Debian's mpich source is not release $mpich_version:" \
+		    "$(ls "$cache/src")"
 	fi
 }
 

@@ -31,6 +31,9 @@ expect_sum "arity 4 near 2^63" -w 4 -r "$max:$min:-100000000000000" \
 expect_sum "INT64 bounds, 1 element each" -w 2 -r "$min:$((min + 1))" \
     -r "$min:$((min + 1))"
 expect_sum "negative sum" -w 3 -r -1000:0 -r 0:1000
+expect_sum "leading zeros are only zeros" -w 0003 \
+    -r 000000000000000000000000000000001:+0000000000000000000000000000000101 \
+    -r -0000000000000000000000000000000000000000000101:-201:-01
 
 # Too many elements for Python's loop: the closed form of sum(i*i).
 n=10000000000

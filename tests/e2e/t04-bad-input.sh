@@ -29,6 +29,14 @@ bad "bound below INT64_MIN" "bad range '-9223372036854775809:0': START is out" \
 bad "unknown short option" "unknown option '-x' $help" -x
 bad "unknown long option" "unknown option '--bogus' $help" --bogus
 bad "option without its argument" "option '-r' needs an argument" -r
+bad "long option without its argument" "option '--range' needs an argument" \
+    --range
+bad "long option with an unwanted value" "option '--truncate' takes no argument" \
+    --truncate=1
+bad "ambiguous abbreviation" "ambiguous option '--w'" --w 3
+bad "unknown option in a group" "unknown option '-x'" -xt
+bad "a newline stays inside the one line" "bad range '1\?:5': START is not" -r "1
+:5"
 bad "stray argument" "unexpected argument 'extra' $help" -r 1:3 extra
 bad "-w 0" "bad worker count '0': must be 1 to 1048576 $help" -w 0
 bad "-w -3" "bad worker count '-3': must be 1 to" -w -3

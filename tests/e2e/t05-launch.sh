@@ -7,10 +7,15 @@ seed=$("$PYTHON" "$REF")
 # MPICH 4.0.2 hangs forever when a singleton spawns: refuse, with the fix.
 mr_alone -r 1:11 -w 2
 expect_fail "without mpiexec: exit 2 and the command to use" 2 \
-    "^mapreduce: not started by mpiexec; run: mpiexec -n 1 .*mapreduce -r 1:11 -w 2$"
+    "^mapreduce: not started by mpiexec; run: [^ ]*mpiexec -n 1 .*mapreduce -r 1:11 -w 2$"
 mr_alone
 expect_fail "without mpiexec, no -w: a universe size is suggested" 2 \
-    "run: mpiexec -n 1 -usize [0-9]+ .*mapreduce$"
+    "run: [^ ]*mpiexec -n 1 -usize [0-9]+ .*mapreduce$"
+mkdir "$TMP/it's here"
+cp "$TOP/worker" "$TMP/it's here/"
+mr_alone -w 1 --worker "$TMP/it's here/worker"
+expect_fail "without mpiexec: the command quotes what the shell needs" 2 \
+    "mapreduce -w 1 --worker '[^ ]*/it'\\\\''s here/worker'$"
 
 timeout -k 5 "$RUN_TIMEOUT" "$MPIEXEC" -n 2 "$MR" >"$TMP/out" 2>"$TMP/err"
 rc=$?
@@ -34,6 +39,21 @@ else
 	expect_fail "no worker anywhere: exit 1" 1 \
 	    "^mapreduce: no worker executable beside mapreduce nor in .*--worker PATH"
 fi
+
+# Anything else spawned as a worker would leave MPI_Comm_spawn waiting.
+mr --worker /bin/true
+expect_fail "an executable that is no worker: refused before spawning" 2 \
+    "'/(usr/)?bin/true' is not a worker of this mapreduce: it does not answer '--probe'"
+printf '#!/bin/sh\necho mapreduce-worker protocol 999\n' >"$TMP/old-worker"
+chmod +x "$TMP/old-worker"
+mr --worker "$TMP/old-worker"
+expect_fail "a worker of another protocol version: refused" 2 \
+    "it answers 'mapreduce-worker protocol 999', this mapreduce speaks protocol [0-9]+ \(another build\?\)$"
+printf '#!/bin/sh\nexec sleep 60\n' >"$TMP/mute-worker"
+chmod +x "$TMP/mute-worker"
+mr --worker "$TMP/mute-worker"
+expect_fail "a worker that does not answer: refused after 5 s" 2 \
+    "did not answer '--probe' within 5 s$"
 
 timeout -k 5 "$RUN_TIMEOUT" "$MPIEXEC" -n 1 "$TOP/worker" >"$TMP/out" 2>"$TMP/err"
 rc=$?

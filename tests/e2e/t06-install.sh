@@ -5,7 +5,7 @@
 # Build a copy of the sources, so that the tree under test stays as it is.
 src=$TMP/src prefix=$TMP/prefix
 mkdir "$src"
-cp -R "$TOP"/*.c "$TOP"/*.h "$TOP"/Makefile "$TOP"/mapreduce.1 "$TOP"/scripts \
+cp -Rp "$TOP"/*.c "$TOP"/*.h "$TOP"/Makefile "$TOP"/mapreduce.1 "$TOP"/scripts \
     "$src/"
 if make -s -C "$src" install PREFIX="$prefix" MPICC="${MPICC:-mpicc}" \
     >"$TMP/make.log" 2>&1; then

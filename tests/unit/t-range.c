@@ -97,6 +97,9 @@ main(void)
 	test_parse_good("0:1:-9223372036854775808", 0, 1, INT64_MIN);
 	test_parse_good("0:0", 0, 0, 1);
 	test_parse_good("007:08:09", 7, 8, 9);
+	test_parse_good("-0000000000000000000000000000000009223372036854775808:"
+	    "+00000000000000000000000000000000000009223372036854775807:-0001",
+	    INT64_MIN, INT64_MAX, -1);
 
 	test_parse_bad("", "expected START:STOP");
 	test_parse_bad("5", "expected START:STOP");

@@ -1,0 +1,233 @@
+/* launch.c - how the manager is started and how it finds its worker */
+
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include <err.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <mpi.h>
+
+#include "common.h"
+#include "launch.h"
+
+#ifndef LIBEXECDIR
+#define LIBEXECDIR	"/usr/local/libexec/mapreduce"
+#endif
+#ifndef MPIEXEC
+#define MPIEXEC		"mpiexec"
+#endif
+#define PROBE_TIMEOUT_MS	5000	/* a worker answers in milliseconds */
+
+extern char **environ;
+
+static char	*executable(const char *path, const char *origin);
+static const char *probe(const char *path);
+static int	read_answer(int fd, char *buf, size_t len);
+static void	print_quoted(const char *arg);
+
+char *
+launch_find_worker(const char *given)
+{
+	char self[PATH_MAX], *beside, *found = NULL;
+	const char *env, *origin = NULL, *why;
+	ssize_t n;
+
+	if (given != NULL)
+		found = executable(given, origin = "--worker");
+	else if ((env = getenv("MAPREDUCE_WORKER")) != NULL && *env != '\0')
+		found = executable(env, origin = "MAPREDUCE_WORKER");
+	else if ((n = readlink("/proc/self/exe", self, sizeof(self) - 1)) > 0) {
+		self[n] = '\0';
+		if (asprintf(&beside, "%s/worker", dirname(self)) == -1)
+			err(1, "asprintf");
+		found = executable(beside, NULL);
+		free(beside);
+	}
+	if (found == NULL && origin == NULL)
+		found = executable(LIBEXECDIR "/worker", NULL);
+	if (found == NULL)
+		errx(1, "no worker executable beside mapreduce nor in %s"
+		    " (give one with --worker PATH)", LIBEXECDIR);
+	if ((why = probe(found)) != NULL)
+		errx(origin != NULL ? 2 : 1, "'%s' is not a worker of this"
+		    " mapreduce: %s", found, why);
+	return found;
+}
+
+/*
+ * Return the absolute path of an executable regular file, or NULL.  When
+ * origin names where the path came from, a bad path is fatal bad input.
+ */
+static char *
+executable(const char *path, const char *origin)
+{
+	struct stat st;
+	const char *why = NULL;
+	char *abs;
+
+	if (stat(path, &st) == -1)
+		why = strerror(errno);
+	else if (!S_ISREG(st.st_mode))
+		why = "not a regular file";
+	else if (access(path, X_OK) == -1)
+		why = "not executable";
+	if (why == NULL) {
+		if ((abs = realpath(path, NULL)) == NULL)
+			err(1, "%s", path);
+		return abs;
+	}
+	if (origin != NULL)
+		errx(2, "bad worker '%s' from %s: %s", path, origin, why);
+	return NULL;
+}
+
+/* Run "path --probe"; return NULL if it answers as our worker, else why not. */
+static const char *
+probe(const char *path)
+{
+	static char why[128];
+	char answer[64], want[64];
+	char *argv[] = { (char *)path, (char *)MR_PROBE_OPTION, NULL };
+	posix_spawn_file_actions_t fa;
+	posix_spawnattr_t attr;
+	int fd[2], status, got;
+	pid_t pid;
+
+	if (pipe2(fd, O_CLOEXEC) == -1)
+		err(1, "pipe");
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_adddup2(&fa, fd[1], STDOUT_FILENO);
+	posix_spawn_file_actions_addopen(&fa, STDIN_FILENO, "/dev/null",
+	    O_RDONLY, 0);
+	posix_spawn_file_actions_addopen(&fa, STDERR_FILENO, "/dev/null",
+	    O_WRONLY, 0);
+	/* Its own process group, so that a timeout kills all it started. */
+	posix_spawnattr_init(&attr);
+	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP);
+	posix_spawnattr_setpgroup(&attr, 0);
+	errno = posix_spawn(&pid, path, &fa, &attr, argv, environ);
+	posix_spawnattr_destroy(&attr);
+	posix_spawn_file_actions_destroy(&fa);
+	close(fd[1]);
+	if (errno != 0) {
+		close(fd[0]);
+		snprintf(why, sizeof(why), "cannot run it: %s", strerror(errno));
+		return why;
+	}
+	got = read_answer(fd[0], answer, sizeof(answer));
+	close(fd[0]);
+	if (got == -1)
+		kill(-pid, SIGKILL);
+	while (waitpid(pid, &status, 0) == -1 && errno == EINTR)
+		;
+	snprintf(want, sizeof(want), MR_PROBE_ANSWER, MR_PROTOCOL_VERSION);
+	if (got == -1)
+		return "it did not answer '" MR_PROBE_OPTION "' within 5 s";
+	if (strcmp(answer, want) == 0 && WIFEXITED(status) &&
+	    WEXITSTATUS(status) == 0)
+		return NULL;
+	if (strncmp(answer, want, strcspn(want, "0123456789")) == 0) {
+		answer[strcspn(answer, "\n")] = '\0';
+		snprintf(why, sizeof(why), "it answers '%s', this mapreduce"
+		    " speaks protocol %d (another build?)", answer,
+		    MR_PROTOCOL_VERSION);
+		return why;
+	}
+	return "it does not answer '" MR_PROBE_OPTION "' as a worker does";
+}
+
+/* Read until EOF into buf (NUL-terminated); -1 on timeout. */
+static int
+read_answer(int fd, char *buf, size_t len)
+{
+	struct pollfd pfd = { fd, POLLIN, 0 };
+	struct timespec start, now;
+	size_t used = 0;
+	ssize_t n;
+	int left;
+
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	for (;;) {
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		left = PROBE_TIMEOUT_MS - (int)((now.tv_sec - start.tv_sec) *
+		    1000 + (now.tv_nsec - start.tv_nsec) / 1000000);
+		if (left <= 0 || poll(&pfd, 1, left) == 0)
+			return -1;
+		n = read(fd, buf + used, len - 1 - used);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0 || (used += (size_t)n) == len - 1)
+			break;
+	}
+	buf[used] = '\0';
+	return 0;
+}
+
+/*
+ * Process managers announce themselves in the environment.  Only those of
+ * the MPI we are linked with count: under another MPI's mpiexec we would be
+ * a singleton all the same.
+ */
+void
+launch_require_process_manager(int argc, char *argv[], int workers)
+{
+	static const char *pm_vars[] = {
+#ifdef OPEN_MPI
+		"OMPI_COMM_WORLD_SIZE", "PMIX_RANK",
+#else
+		"PMI_RANK", "PMI_FD", "PMI_PORT",	/* hydra, srun --mpi=pmi2 */
+#endif
+	};
+	size_t i;
+	int k;
+
+	for (i = 0; i < sizeof(pm_vars) / sizeof(pm_vars[0]); i++)
+		if (getenv(pm_vars[i]) != NULL)
+			return;
+	fprintf(stderr, "mapreduce: not started by mpiexec; run: ");
+	print_quoted(MPIEXEC);
+	fprintf(stderr, " -n 1");
+	if (workers == 0)
+		fprintf(stderr, " -usize %ld", sysconf(_SC_NPROCESSORS_ONLN) + 1);
+	for (k = 0; k < argc; k++) {
+		fputc(' ', stderr);
+		print_quoted(argv[k]);
+	}
+	fputc('\n', stderr);
+	exit(2);
+}
+
+/* Print arg so that a POSIX shell reads it back as one word. */
+static void
+print_quoted(const char *arg)
+{
+	const char *p;
+
+	if (*arg != '\0' && strspn(arg, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "abcdefghijklmnopqrstuvwxyz0123456789_-+=:,./@%") == strlen(arg)) {
+		fputs(arg, stderr);
+		return;
+	}
+	fputc('\'', stderr);
+	for (p = arg; *p != '\0'; p++) {
+		if (*p == '\'')
+			fputs("'\\''", stderr);
+		else if ((unsigned char)*p < ' ')
+			fputc('?', stderr);	/* keep the message one line */
+		else
+			fputc(*p, stderr);
+	}
+	fputc('\'', stderr);
+}
