@@ -3,6 +3,7 @@
 # make [all]        build mapreduce and worker (sets up MPICH first if needed)
 # make run          the design card's command: mpiexec -n 1 -usize 17 ./mapreduce
 # make check        unit and end-to-end tests
+# make check-sanitize, check-valgrind, check-random, fuzz: see below
 # make bench        wall time and peak memory of typical runs, as a table
 # make install      into $(DESTDIR)$(PREFIX): bin, libexec, man1
 # make -s env       one line to eval: puts the matching mpiexec first on PATH
@@ -89,6 +90,27 @@ $(MPICH_PREFIX)/.complete: scripts/install-deps.sh
 check: all $(UNIT)
 	MPICC='$(MPICC)' MPIEXEC='$(MPIEXEC)' tests/run.sh
 
+# More random cases than make check's fixed 50: make check-random SEED=7 COUNT=500
+SEED ?= 1
+COUNT ?= 200
+check-random: all
+	SEED='$(SEED)' COUNT='$(COUNT)' MPIEXEC='$(MPIEXEC)' \
+	    TEST_TIMEOUT=3600 tests/run.sh tests/e2e/t07-random.sh
+
+# The whole suite with AddressSanitizer and UndefinedBehaviorSanitizer in the
+# manager, the workers and the unit tests; any report fails a test.  It
+# rebuilds the tree with these flags (the next plain make rebuilds it back).
+SANITIZE = -fsanitize=address,undefined -fno-sanitize-recover=all
+check-sanitize:
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
+	LSAN_OPTIONS=suppressions='$(CURDIR)/tests/lsan.supp':print_suppressions=0 \
+	UBSAN_OPTIONS=print_stacktrace=1 \
+	    $(MAKE) CFLAGS='-O1 -g -fno-omit-frame-pointer $(SANITIZE)' \
+	    LDFLAGS='$(SANITIZE)' check
+
+check-valgrind: all $(UNIT)
+	MPIEXEC='$(MPIEXEC)' tests/run.sh tests/valgrind.sh
+
 bench: all
 	MPIEXEC='$(MPIEXEC)' scripts/bench.sh
 
@@ -121,4 +143,4 @@ clean:
 distclean: clean
 	rm -f .mpi.mk
 
-.PHONY: all bench check run env install uninstall clean distclean FORCE
+.PHONY: all bench check check-random check-sanitize check-valgrind run env install uninstall clean distclean FORCE

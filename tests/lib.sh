@@ -6,7 +6,7 @@
 # here, never with mapreduce itself.
 
 : "${MPIEXEC:?set MPIEXEC to the mpiexec to test with (make check does)}"
-TOP=$(cd "$(dirname "$0")/../.." && pwd)
+TOP=${TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
 MR=$TOP/mapreduce
 REF=$TOP/tests/ref.py
 RUN_TIMEOUT=${RUN_TIMEOUT:-60}

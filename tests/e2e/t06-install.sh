@@ -37,7 +37,7 @@ else
 	not_ok "make uninstall removes every installed file" "left: $left"
 fi
 # make -s env: exactly one line, which puts the tested mpiexec first on PATH.
-make -s -C "$TOP" env MPICC="${MPICC:-mpicc}" MPIEXEC="$MPIEXEC" \
+make -s --no-print-directory -C "$TOP" env MPICC="${MPICC:-mpicc}" MPIEXEC="$MPIEXEC" \
     >"$TMP/env" 2>"$TMP/env.err"
 found=$(eval "$(cat "$TMP/env")" && command -v mpiexec)
 if [ "$(wc -l <"$TMP/env")" -eq 1 ] &&
