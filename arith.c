@@ -26,11 +26,11 @@ acc_release(struct acc *a)
  * the high word the carry out of it plus the sign extension (-1 for v < 0).
  */
 void
-acc_add_i128(struct acc *a, __int128 v)
+acc_add_i128(struct acc *a, int128 v)
 {
-	unsigned __int128 old = a->lo;
+	uint128 old = a->lo;
 
-	a->lo += (unsigned __int128)v;
+	a->lo += (uint128)v;
 	a->hi += (a->lo < old) - (v < 0);
 }
 

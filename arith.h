@@ -7,6 +7,13 @@
 #include <gmp.h>
 
 /*
+ * 128-bit integers are a GCC and Clang extension; __extension__ names them
+ * once for the whole program, so that -Wpedantic has nothing to say.
+ */
+__extension__ typedef __int128 int128;
+__extension__ typedef unsigned __int128 uint128;
+
+/*
  * struct acc holds an exact integer sum, like a Python int.  The fixed part
  * is a 192-bit two's complement number (hi:lo).  It absorbs any 2^64 terms of
  * 128 bits, since 2^64 * 2^127 = 2^191, so a sum of 128-bit terms can never
@@ -18,7 +25,7 @@
  * zero accumulator behind.
  */
 struct acc {
-	unsigned __int128 lo;		/* low 128 bits of the fixed part */
+	uint128 lo;		/* low 128 bits of the fixed part */
 	long long hi;			/* high 64 bits, signed */
 	int big_used;			/* whether big holds a value */
 	mpz_t big;			/* terms too wide for 128 bits */
@@ -30,7 +37,7 @@ void	acc_init(struct acc *a);
 void	acc_release(struct acc *a);
 
 /* Add v.  Never overflows for fewer than 2^64 terms since acc_init(). */
-void	acc_add_i128(struct acc *a, __int128 v);
+void	acc_add_i128(struct acc *a, int128 v);
 
 /* Add v exactly, whatever its size. */
 void	acc_add_mpz(struct acc *a, const mpz_t v);

@@ -6,7 +6,7 @@
 #include "range.h"
 
 /*
- * Products known to be below 2^PRODUCT_BITS_MAX are summed in an __int128
+ * Products known to be below 2^PRODUCT_BITS_MAX are summed in an int128
  * chunk whose sum stays at most 2^126, a margin below the type's 2^127.
  */
 #define PRODUCT_BITS_MAX	126
@@ -14,7 +14,7 @@
 static int	magnitude_bits(int64_t v);
 static void	sum_arity1(int64_t v, int64_t step, uint64_t count,
 		    struct acc *acc);
-static void	sum_arity2(int64_t *v, const int64_t *step, uint64_t count,
+static void	sum_arity2(const int64_t *v, const int64_t *step, uint64_t count,
 		    uint64_t chunk, struct acc *acc);
 static void	sum_fixed(int64_t *v, const int64_t *step, uint32_t arity,
 		    uint64_t count, uint64_t chunk, struct acc *acc);
@@ -32,7 +32,7 @@ static void	sum_wide(int64_t *v, const int64_t *step, uint32_t arity,
  * The width of the products is bounded in advance from the values at the
  * two ends of the block (a range is monotonic, so they are its extremes in
  * magnitude).  When the bound proves that products fit 128 bits, elements
- * are summed in a plain __int128 in chunks short enough not to overflow it,
+ * are summed in a plain int128 in chunks short enough not to overflow it,
  * and each chunk sum goes to the 192-bit accumulator.  Otherwise every
  * product is computed with overflow checks and GMP takes over where needed.
  */
@@ -90,11 +90,11 @@ magnitude_bits(int64_t v)
 	return m == 0 ? 0 : 64 - __builtin_clzll(m);
 }
 
-/* Fewer than 2^64 values below 2^63 in magnitude: the sum fits __int128. */
+/* Fewer than 2^64 values below 2^63 in magnitude: the sum fits int128. */
 static void
 sum_arity1(int64_t v, int64_t step, uint64_t count, struct acc *acc)
 {
-	__int128 s = 0;
+	int128 s = 0;
 
 	for (; count > 0; count--) {
 		s += v;
@@ -105,18 +105,18 @@ sum_arity1(int64_t v, int64_t step, uint64_t count, struct acc *acc)
 
 /* The seed's case, kept apart so that the compiler sees two fixed factors. */
 static void
-sum_arity2(int64_t *v, const int64_t *step, uint64_t count, uint64_t chunk,
+sum_arity2(const int64_t *v, const int64_t *step, uint64_t count, uint64_t chunk,
     struct acc *acc)
 {
 	int64_t x = v[0], y = v[1], dx = step[0], dy = step[1];
 	uint64_t n;
-	__int128 s;
+	int128 s;
 
 	while (count > 0) {
 		n = count < chunk ? count : chunk;
 		count -= n;
 		for (s = 0; n > 0; n--) {
-			s += (__int128)x * y;
+			s += (int128)x * y;
 			ADVANCE(x, dx);
 			ADVANCE(y, dy);
 		}
@@ -130,7 +130,7 @@ sum_fixed(int64_t *v, const int64_t *step, uint32_t arity, uint64_t count,
 {
 	uint64_t n;
 	uint32_t j;
-	__int128 s, p;
+	int128 s, p;
 
 	while (count > 0) {
 		n = count < chunk ? count : chunk;
@@ -155,7 +155,7 @@ sum_wide(int64_t *v, const int64_t *step, uint32_t arity, uint64_t count,
 {
 	mpz_t big;
 	uint32_t j;
-	__int128 p;
+	int128 p;
 	int overflow;
 
 	mpz_init(big);

@@ -130,7 +130,7 @@ send_work(MPI_Comm inter, const struct options *o, int nworkers)
 	struct mr_task task = { MR_MAGIC, MR_PROTOCOL_VERSION,
 	    MR_OP_PRODUCT_SUM, o->nranges, 0 };
 	struct mr_block *blocks;
-	unsigned __int128 n = o->length;
+	uint128 n = o->length;
 	int k;
 
 	if ((blocks = calloc((size_t)nworkers, sizeof(*blocks))) == NULL)

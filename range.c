@@ -107,18 +107,17 @@ distance(int64_t from, int64_t to)
 uint64_t
 range_len(const struct mr_range *r)
 {
-	uint64_t step;
+	uint64_t step, span;
 
-	if (r->step > 0) {
-		if (r->start >= r->stop)
-			return 0;
+	if (r->step > 0 && r->start < r->stop) {
 		step = (uint64_t)r->step;
-		return (distance(r->start, r->stop) - 1) / step + 1;
-	}
-	if (r->start <= r->stop)
+		span = distance(r->start, r->stop);
+	} else if (r->step < 0 && r->start > r->stop) {
+		step = 0 - (uint64_t)r->step;
+		span = distance(r->stop, r->start);
+	} else	/* empty, or step 0, which range_parse() never makes */
 		return 0;
-	step = 0 - (uint64_t)r->step;
-	return (distance(r->stop, r->start) - 1) / step + 1;
+	return (span - 1) / step + 1;
 }
 
 /*

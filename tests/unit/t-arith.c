@@ -8,14 +8,14 @@
 #include "rng.h"
 #include "tap.h"
 
-#define I128_MAX	((__int128)(((unsigned __int128)1 << 127) - 1))
+#define I128_MAX	((int128)(((uint128)1 << 127) - 1))
 #define I128_MIN	(-I128_MAX - 1)
 
 static void
-mpz_set_i128(mpz_t z, __int128 v)
+mpz_set_i128(mpz_t z, int128 v)
 {
-	unsigned __int128 m = v < 0 ? -(unsigned __int128)v :
-	    (unsigned __int128)v;
+	uint128 m = v < 0 ? -(uint128)v :
+	    (uint128)v;
 	uint64_t w[2] = { (uint64_t)m, (uint64_t)(m >> 64) };
 
 	mpz_import(z, 2, -1, sizeof(w[0]), 0, 0, w);
@@ -25,7 +25,7 @@ mpz_set_i128(mpz_t z, __int128 v)
 
 /* Add n terms from next() both ways and compare; returns 1 when equal. */
 static int
-sums_agree(__int128 (*next)(void), int n)
+sums_agree(int128 (*next)(void), int n)
 {
 	struct acc a = ACC_INIT;
 	mpz_t ref, got, t;
@@ -33,7 +33,7 @@ sums_agree(__int128 (*next)(void), int n)
 
 	mpz_inits(ref, got, t, NULL);
 	for (k = 0; k < n; k++) {
-		__int128 v = next();
+		int128 v = next();
 
 		acc_add_i128(&a, v);
 		mpz_set_i128(t, v);
@@ -46,20 +46,20 @@ sums_agree(__int128 (*next)(void), int n)
 	return same;
 }
 
-static __int128 max_term(void) { return I128_MAX; }
-static __int128 min_term(void) { return I128_MIN; }
-static __int128
+static int128 max_term(void) { return I128_MAX; }
+static int128 min_term(void) { return I128_MIN; }
+static int128
 random_term(void)
 {
-	return (__int128)(((unsigned __int128)rng() << 64) | rng());
+	return (int128)(((uint128)rng() << 64) | rng());
 }
-static __int128
+static int128
 small_term(void)
 {
-	return (__int128)(int64_t)rng() >> (rng() % 64);
+	return (int128)(int64_t)rng() >> (rng() % 64);
 }
 static int flip;
-static __int128
+static int128
 alternating_term(void)
 {
 	return (flip = !flip) ? I128_MAX : I128_MIN + 1;

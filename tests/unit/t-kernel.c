@@ -59,7 +59,7 @@ static struct mr_range
 make_range(int64_t start, int64_t step, uint64_t n)
 {
 	struct mr_range r = { start, 0, step };
-	__int128 stop = (__int128)start + (__int128)step * (__int128)n;
+	int128 stop = (int128)start + (int128)step * (int128)n;
 
 	if (stop > INT64_MAX)
 		stop = INT64_MAX;

@@ -4,14 +4,15 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "arith.h"
 #include "range.h"
 #include "tap.h"
 
 /* len(range(start, stop, step)) by Python's formula, in 128 bits. */
-static __int128
-python_len(__int128 start, __int128 stop, __int128 step)
+static int128
+python_len(int128 start, int128 stop, int128 step)
 {
-	__int128 n;
+	int128 n;
 
 	if (step > 0)
 		n = stop > start ? (stop - start + step - 1) / step : 0;
@@ -73,7 +74,7 @@ static void
 test_big_range(int64_t start, int64_t stop, int64_t step)
 {
 	struct mr_range r = { start, stop, step };
-	__int128 n = python_len(start, stop, step);
+	int128 n = python_len(start, stop, step);
 	uint64_t idx[] = { 0, 1, (uint64_t)(n / 2), (uint64_t)(n - 2),
 	    (uint64_t)(n - 1) };
 	size_t k;
@@ -81,7 +82,7 @@ test_big_range(int64_t start, int64_t stop, int64_t step)
 
 	for (k = 0; n >= 2 && k < sizeof(idx) / sizeof(idx[0]); k++)
 		good &= range_at(&r, idx[k]) ==
-		    (int64_t)(start + (__int128)idx[k] * step);
+		    (int64_t)(start + (int128)idx[k] * step);
 	ok(good, "range(%" PRId64 ", %" PRId64 ", %" PRId64 "): length %"
 	    PRIu64 " and elements", start, stop, step, (uint64_t)n);
 }
