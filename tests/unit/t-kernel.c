@@ -2,6 +2,7 @@
 
 #include <inttypes.h>
 #include <stdint.h>
+#include <stdlib.h>
 
 #include "kernel.h"
 #include "range.h"
@@ -115,6 +116,41 @@ test_random(int cases)
 	ok(bad == 0, "%d random range sets, arity 1 to %d", cases, MAXARITY);
 }
 
+/*
+ * More than ROUNDS_MAX (2^32 - 1) rounds of the vector kernel in one block,
+ * with values near 2^63, whose 32-bit halves would overflow the lanes
+ * without a flush; checked against the closed form n*M - n(n-1)/2.  About
+ * a second; T_KERNEL_QUICK skips it (memcheck would take minutes).
+ */
+static void
+test_long_block(void)
+{
+	struct mr_range r[] = { { INT64_MAX, 0, -1 } };
+	/* 2^32 + 3 rounds of 4 lanes: (2^32 + 3) (2^32 - 4) > 2^64. */
+	uint64_t n = 4 * (((uint64_t)1 << 32) + 3);
+	struct acc acc = ACC_INIT;
+	mpz_t got, want, t;
+
+	if (getenv("T_KERNEL_QUICK") != NULL) {
+		printf("ok %d - # SKIP 2^34 + 7 elements (T_KERNEL_QUICK)\n",
+		    ++tap_count);
+		return;
+	}
+	mpz_inits(got, want, t, NULL);
+	kernel_product_sum(r, 1, 0, n, &acc);
+	acc_get(&acc, got);
+	mpz_set_ui(want, n);
+	mpz_mul_ui(want, want, (unsigned long)INT64_MAX);
+	mpz_set_ui(t, n);
+	mpz_mul_ui(t, t, n - 1);
+	mpz_divexact_ui(t, t, 2);
+	mpz_sub(want, want, t);
+	ok(mpz_cmp(got, want) == 0, "one block of 2^34 + 12 elements near"
+	    " 2^63: the closed form");
+	acc_release(&acc);
+	mpz_clears(got, want, t, NULL);
+}
+
 int
 main(void)
 {
@@ -130,6 +166,15 @@ main(void)
 	struct mr_range empty[] = { { 5, 5, 1 }, { 0, 10, 1 } };
 	struct mr_range ends[] = { { INT64_MAX - 999, INT64_MAX, 1 },
 	    { INT64_MIN + 999, INT64_MIN, -1 } };
+	/* 4294967295^2 < 2^64 and 4294967296^2 = 2^64: right at the edge. */
+	struct mr_range unsigned64[] = { { 4294967295, 0, -1 },
+	    { 4294967295, 0, -1 } };
+	struct mr_range nonpositive64[] = { { 4294967295, 0, -1 },
+	    { -4294967295, 0, 1 } };
+	struct mr_range mixed63[] = { { -50000, 3037000499, 1 },
+	    { 3037000499, -3037000499, -7 } };
+	struct mr_range mixed1[] = { { -50000, INT64_MAX, 3 } };
+	struct mr_range top1[] = { { INT64_MAX, 0, -1000 } };
 
 	rng_state = 0x2545f4914f6cdd1du;
 
@@ -144,5 +189,14 @@ main(void)
 
 	/* The last elements of ranges that end at the 64-bit limits. */
 	test_case("last elements before INT64_MAX", ends, 2, 1000, 3);
+
+	/* Each bias of the 64-bit vector kernel, with and without a tail. */
+	test_case("products in [0, 2^64): bias 0", unsigned64, 2, 100003, 3);
+	test_case("products in (-2^64, 0]: bias 2^64 - 1", nonpositive64, 2,
+	    100002, 2);
+	test_case("products of both signs below 2^63", mixed63, 2, 100001, 5);
+	test_case("arity 1 of both signs", mixed1, 1, 100007, 2);
+	test_case("arity 1, values up to 2^63 - 1", top1, 1, 100005, 3);
+	test_long_block();
 	return tap_done();
 }
