@@ -149,10 +149,13 @@ uninstall:
 	    $(DESTDIR)$(MANDIR)/man1/mapreduce.1
 	-rmdir $(DESTDIR)$(LIBEXECDIR) 2>/dev/null
 
-clean:
+clean: fuzz-clean
 	rm -f mapreduce worker *.o $(UNIT) $(BUILD_FLAGS)
 
 distclean: clean
 	rm -f .mpi.mk
+
+# make fuzz FUZZ_SECONDS=N: libFuzzer on the parsers (needs install-deps.sh --dev)
+include tests/fuzz/fuzz.mk
 
 .PHONY: all bench check check-random check-sanitize check-valgrind lint run env install uninstall clean distclean FORCE

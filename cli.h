@@ -26,8 +26,9 @@ struct options {
  * Parse and check the whole command line, before MPI starts, so that bad
  * input never reaches a process manager.  Returns 0 with every field of *o
  * valid: at least one range (the seed's two by default) and, without
- * --truncate, ranges of equal length; or, after --help or --version, with
- * only that flag set.  Returns -1 on bad input with a one-line reason in
+ * --truncate, ranges of equal length; or, at --help or --version, with
+ * that flag set, parsing stopped there and the other fields to be ignored
+ * (cli_release() still frees them).  Returns -1 on bad input with a one-line reason in
  * o->error and nothing left allocated.  May be called again (tests do).
  */
 int	cli_parse(int argc, char *argv[], struct options *o);

@@ -9,7 +9,10 @@
 # the repository.  It is safe to re-run: every step is skipped when its result
 # is already there.
 #
-# usage: scripts/install-deps.sh [--packages-only | --print-prefix]
+# usage: scripts/install-deps.sh [--dev] [--packages-only | --print-prefix]
+#
+#   --dev            also the tools of make check-sanitize, check-valgrind,
+#                    fuzz and lint (clang with libFuzzer, valgrind, cppcheck)
 #
 # Environment:
 #   MAPREDUCE_CACHE   cache directory (default ${XDG_CACHE_HOME:-$HOME/.cache}/mapreduce)
@@ -21,6 +24,7 @@ cache=${MAPREDUCE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/mapreduce}
 mpich_version=4.0.2
 prefix=$cache/mpich-$mpich_version-ch3
 packages="build-essential dpkg-dev xz-utils libgmp-dev python3 bc procps time"
+dev_packages="clang libclang-rt-14-dev valgrind cppcheck"
 
 say() { printf 'install-deps: %s\n' "$*" >&2; }
 die() { say "$*"; exit 1; }
@@ -108,6 +112,10 @@ build_mpich() {
 	say "MPICH installed in $prefix"
 }
 
+if [ "${1-}" = --dev ]; then
+	packages="$packages $dev_packages"
+	shift
+fi
 case ${1-} in
 --print-prefix)
 	echo "$prefix"
@@ -118,7 +126,7 @@ case ${1-} in
 	exit 0
 	;;
 "")	;;
-*)	echo "usage: $0 [--packages-only | --print-prefix]" >&2
+*)	echo "usage: $0 [--dev] [--packages-only | --print-prefix]" >&2
 	exit 2
 	;;
 esac

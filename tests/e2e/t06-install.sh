@@ -4,9 +4,8 @@
 
 # Build a copy of the sources, so that the tree under test stays as it is.
 src=$TMP/src prefix=$TMP/prefix
-mkdir "$src"
-cp -Rp "$TOP"/*.c "$TOP"/*.h "$TOP"/Makefile "$TOP"/mapreduce.1 "$TOP"/scripts \
-    "$src/"
+cp -Rp "$TOP" "$src"
+make -s -C "$src" distclean >/dev/null 2>&1
 if make -s -C "$src" install PREFIX="$prefix" MPICC="${MPICC:-mpicc}" \
     >"$TMP/make.log" 2>&1; then
 	ok "make install PREFIX=..."
