@@ -21,19 +21,6 @@ acc_release(struct acc *a)
 	acc_init(a);
 }
 
-/*
- * Add v sign-extended to 192 bits: the low word takes v modulo 2^128 and
- * the high word the carry out of it plus the sign extension (-1 for v < 0).
- */
-void
-acc_add_i128(struct acc *a, int128 v)
-{
-	uint128 old = a->lo;
-
-	a->lo += (uint128)v;
-	a->hi += (a->lo < old) - (v < 0);
-}
-
 void
 acc_add_mpz(struct acc *a, const mpz_t v)
 {
@@ -42,6 +29,16 @@ acc_add_mpz(struct acc *a, const mpz_t v)
 		a->big_used = 1;
 	}
 	mpz_add(a->big, a->big, v);
+}
+
+/* b's fixed part is hi * 2^128 + lo, with lo read as unsigned. */
+void
+acc_add_acc(struct acc *a, const struct acc *b)
+{
+	acc_add_i128(a, (int128)b->lo);
+	a->hi += b->hi + (long long)(b->lo >> 127);
+	if (b->big_used)
+		acc_add_mpz(a, b->big);
 }
 
 void
@@ -60,6 +57,24 @@ acc_get(const struct acc *a, mpz_t out)
 	mpz_clear(lo);
 	if (a->big_used)
 		mpz_add(out, out, a->big);
+}
+
+void
+acc256_flush(struct acc256 *a, struct acc *acc)
+{
+	mpz_t v, wrap;
+	int k;
+
+	mpz_inits(v, wrap, NULL);
+	mpz_import(v, 4, -1, sizeof(a->w[0]), 0, 0, a->w);
+	if (a->w[3] >> 63) {			/* negative: v - 2^256 */
+		mpz_setbit(wrap, 256);
+		mpz_sub(v, v, wrap);
+	}
+	acc_add_mpz(acc, v);
+	mpz_clears(v, wrap, NULL);
+	for (k = 0; k < 4; k++)
+		a->w[k] = 0;
 }
 
 unsigned char *

@@ -146,6 +146,17 @@ sum_arity2(const int64_t *v, const int64_t *step, uint64_t count, uint64_t chunk
 	uint64_t n;
 	int128 s;
 
+	if (chunk == 1) {	/* products near 2^126: straight to 192 bits */
+		struct acc wide = ACC_INIT;
+
+		for (; count > 0; count--) {
+			acc_add_i128(&wide, (int128)x * y);
+			ADVANCE(x, dx);
+			ADVANCE(y, dy);
+		}
+		acc_add_acc(acc, &wide);
+		return;
+	}
 	while (count > 0) {
 		n = count < chunk ? count : chunk;
 		count -= n;
@@ -182,7 +193,10 @@ sum_fixed(int64_t *v, const int64_t *step, uint32_t arity, uint64_t count,
 	}
 }
 
-/* Products that may not fit 128 bits: checked, with GMP as the fallback. */
+/*
+ * Products that may not fit 128 bits.  Three factors stay below 2^189 and
+ * go to a 256-bit accumulator; more are checked, with GMP as the fallback.
+ */
 static void
 sum_wide(int64_t *v, const int64_t *step, uint32_t arity, uint64_t count,
     struct acc *acc)
@@ -192,6 +206,18 @@ sum_wide(int64_t *v, const int64_t *step, uint32_t arity, uint64_t count,
 	int128 p;
 	int overflow;
 
+	if (arity == 3) {	/* below 2^189: 256 bits hold the sum */
+		struct acc256 a = ACC256_INIT;
+
+		for (; count > 0; count--) {
+			acc256_add_product3(&a, v[0], v[1], v[2]);
+			ADVANCE(v[0], step[0]);
+			ADVANCE(v[1], step[1]);
+			ADVANCE(v[2], step[2]);
+		}
+		acc256_flush(&a, acc);
+		return;
+	}
 	mpz_init(big);
 	for (; count > 0; count--) {
 		p = v[0];

@@ -8,14 +8,24 @@ printf '#!/bin/sh\ntouch "%s/spawned"\n' "$TMP" >"$spy"
 chmod +x "$spy"
 help="\(try 'mapreduce --help'\)$"
 
+# Input is checked before MPI starts, so most cases run without mpiexec;
+# BAD_UNDER_MPIEXEC=1 runs a case under mpiexec, to show that nothing is
+# spawned there either.
 bad() {
 	desc=$1 pattern=$2
 	shift 2
-	mr --worker "$spy" "$@"
+	if [ -n "${BAD_UNDER_MPIEXEC-}" ]; then
+		mr --worker "$spy" "$@"
+		desc="$desc, under mpiexec"
+	else
+		mr_alone --worker "$spy" "$@"
+	fi
 	expect_fail "$desc" 2 "^mapreduce: $pattern"
 }
 
 bad "malformed number" "bad range '1:x': STOP is not a decimal integer $help" \
+    -r 1:x
+BAD_UNDER_MPIEXEC=1 bad "malformed number" "bad range '1:x': STOP is not a" \
     -r 1:x
 bad "blank inside a number" "bad range '1: 2': STOP is not a decimal" -r "1: 2"
 bad "zero step" "bad range '1:10:0': STEP must not be zero $help" -r 1:10:0
@@ -39,22 +49,25 @@ bad "a newline stays inside the one line" "bad range '1\?:5': START is not" -r "
 :5"
 bad "stray argument" "unexpected argument 'extra' $help" -r 1:3 extra
 bad "-w 0" "bad worker count '0': must be 1 to 1048576 $help" -w 0
+BAD_UNDER_MPIEXEC=1 bad "-w 0" "bad worker count '0'" -w 0
 bad "-w -3" "bad worker count '-3': must be 1 to" -w -3
 bad "-w abc" "bad worker count 'abc': not a decimal integer" -w abc
 bad "-w beyond the limit" "bad worker count '1048577'" -w 1048577
 bad "lengths differ" "ranges 1 and 2 differ in length: 5 and 100 elements .*--truncate" \
     -r 0:5 -r 0:100
+BAD_UNDER_MPIEXEC=1 bad "lengths differ" "ranges 1 and 2 differ in length" \
+    -r 0:5 -r 0:100
 bad "lengths differ, third range" "ranges 1 and 3 differ in length: 5 and 4" \
     -r 0:5 -r 1:6 -r 0:4
 
-mr --worker "$TMP/no-such-worker"
+mr_alone --worker "$TMP/no-such-worker"
 expect_fail "missing --worker" 2 "^mapreduce: bad worker '.*no-such-worker' from --worker: No such file"
 touch "$TMP/not-executable"
-mr --worker "$TMP/not-executable"
+mr_alone --worker "$TMP/not-executable"
 expect_fail "non-executable --worker" 2 "from --worker: not executable$"
-mr --worker "$TMP"
+mr_alone --worker "$TMP"
 expect_fail "a directory as --worker" 2 "from --worker: not a regular file$"
-MAPREDUCE_WORKER=$TMP/not-executable mr
+MAPREDUCE_WORKER=$TMP/not-executable mr_alone
 expect_fail "bad MAPREDUCE_WORKER" 2 "from MAPREDUCE_WORKER: not executable$"
 
 if [ -e "$TMP/spawned" ]; then

@@ -40,13 +40,14 @@ else
 	    "^mapreduce: no worker executable beside mapreduce nor in .*--worker PATH"
 fi
 
-# Anything else spawned as a worker would leave MPI_Comm_spawn waiting.
-mr --worker /bin/true
+# Anything else spawned as a worker would leave MPI_Comm_spawn waiting.  The
+# probe runs before MPI starts: no mpiexec needed to see it refuse.
+mr_alone --worker /bin/true
 expect_fail "an executable that is no worker: refused before spawning" 2 \
     "'/(usr/)?bin/true' is not a worker of this mapreduce: it does not answer '--probe'"
 printf '#!/bin/sh\necho mapreduce-worker protocol 999\n' >"$TMP/old-worker"
 chmod +x "$TMP/old-worker"
-mr --worker "$TMP/old-worker"
+mr_alone --worker "$TMP/old-worker"
 expect_fail "a worker of another protocol version: refused" 2 \
     "it answers 'mapreduce-worker protocol 999', this mapreduce speaks protocol [0-9]+ \(another build\?\)$"
 printf '#!/bin/sh\nexec sleep 60\n' >"$TMP/mute-worker"

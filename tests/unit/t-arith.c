@@ -65,6 +65,39 @@ alternating_term(void)
 	return (flip = !flip) ? I128_MAX : I128_MIN + 1;
 }
 
+/* acc_add_acc: two sums of random 128-bit terms, merged, against GMP. */
+static void
+test_merge(void)
+{
+	struct acc a = ACC_INIT, b = ACC_INIT;
+	mpz_t ref, got, t;
+	int k, same = 1, round;
+
+	mpz_inits(ref, got, t, NULL);
+	for (round = 0; round < 50; round++) {
+		acc_release(&a);
+		acc_release(&b);
+		mpz_set_ui(ref, 0);
+		for (k = 0; k < 1000; k++) {
+			int128 v = random_term();
+
+			acc_add_i128(k % 3 == 0 ? &a : &b, v);
+			mpz_set_i128(t, v);
+			mpz_add(ref, ref, t);
+		}
+		mpz_ui_pow_ui(t, 7, 90);
+		acc_add_mpz(&b, t);
+		mpz_add(ref, ref, t);
+		acc_add_acc(&a, &b);
+		acc_get(&a, got);
+		same &= mpz_cmp(ref, got) == 0;
+	}
+	ok(same, "acc_add_acc merges 50 pairs of sums exactly");
+	acc_release(&a);
+	acc_release(&b);
+	mpz_clears(ref, got, t, NULL);
+}
+
 static void
 test_wire(const char *digits)
 {
@@ -98,6 +131,7 @@ main(void)
 	ok(sums_agree(random_term, 200000), "2*10^5 random 128-bit terms");
 	ok(sums_agree(small_term, 200000), "2*10^5 random small terms");
 
+	test_merge();
 	mpz_inits(z, big, NULL);
 	acc_get(&a, z);
 	ok(mpz_sgn(z) == 0, "a new accumulator holds 0");
