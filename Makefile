@@ -4,7 +4,7 @@
 # make run          the design card's command: mpiexec -n 1 -usize 17 ./mapreduce
 # make check        unit and end-to-end tests
 # make check-sanitize, check-valgrind, check-random, fuzz: see below
-# make bench        wall time and peak memory of typical runs, as a table
+# make bench        the benchmark of docs/performance.md (a few minutes)
 # make install      into $(DESTDIR)$(PREFIX): bin, libexec, man1
 # make -s env       one line to eval: puts the matching mpiexec first on PATH
 #
@@ -123,8 +123,11 @@ lint: | $(MPI_SETUP)
 check-valgrind: all $(UNIT)
 	MPIEXEC='$(MPIEXEC)' tests/run.sh tests/valgrind.sh
 
+# The benchmark of docs/performance.md: the tool against a hand-written SPMD
+# program, a serial loop, the bare spawn and mpi4py (a few minutes).
 bench: all
-	MPIEXEC='$(MPIEXEC)' scripts/bench.sh
+	scripts/install-deps.sh --bench --packages-only
+	MPICC='$(MPICC)' MPIEXEC='$(MPIEXEC)' CFLAGS='$(CFLAGS)' bench/run.sh
 
 run: all
 	'$(MPIEXEC)' -n 1 -usize 17 ./mapreduce

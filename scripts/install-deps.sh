@@ -9,10 +9,14 @@
 # the repository.  It is safe to re-run: every step is skipped when its result
 # is already there.
 #
-# usage: scripts/install-deps.sh [--dev] [--packages-only | --print-prefix]
+# usage: scripts/install-deps.sh [--dev] [--bench] [--packages-only |
+#                                   --print-prefix]
 #
 #   --dev            also the tools of make check-sanitize, check-valgrind,
 #                    fuzz and lint (clang with libFuzzer, valgrind, cppcheck)
+#   --bench          also what make bench compares with and draws with
+#                    (gnuplot; python3-mpi4py, which brings Open MPI and
+#                    repoints /usr/bin/mpicc and mpiexec at it)
 #
 # Environment:
 #   MAPREDUCE_CACHE   cache directory (default ${XDG_CACHE_HOME:-$HOME/.cache}/mapreduce)
@@ -25,6 +29,7 @@ mpich_version=4.0.2
 prefix=$cache/mpich-$mpich_version-ch3
 packages="build-essential dpkg-dev xz-utils libgmp-dev python3 bc procps time"
 dev_packages="clang libclang-rt-14-dev valgrind cppcheck"
+bench_packages="gnuplot-nox python3-mpi4py"
 
 say() { printf 'install-deps: %s\n' "$*" >&2; }
 die() { say "$*"; exit 1; }
@@ -112,10 +117,14 @@ build_mpich() {
 	say "MPICH installed in $prefix"
 }
 
-if [ "${1-}" = --dev ]; then
-	packages="$packages $dev_packages"
+while [ $# -gt 0 ]; do
+	case $1 in
+	--dev)		packages="$packages $dev_packages" ;;
+	--bench)	packages="$packages $bench_packages" ;;
+	*)		break ;;
+	esac
 	shift
-fi
+done
 case ${1-} in
 --print-prefix)
 	echo "$prefix"
@@ -126,7 +135,7 @@ case ${1-} in
 	exit 0
 	;;
 "")	;;
-*)	echo "usage: $0 [--dev] [--packages-only | --print-prefix]" >&2
+*)	echo "usage: $0 [--dev] [--bench] [--packages-only | --print-prefix]" >&2
 	exit 2
 	;;
 esac
