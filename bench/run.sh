@@ -1,10 +1,10 @@
 #!/bin/sh
-# run.sh - the benchmark of issue 11: mapreduce against its baselines (make bench)
+# run.sh - the benchmark: mapreduce against its baselines (make bench)
 #
 # usage: MPICC=path MPIEXEC=path CFLAGS=flags bench/run.sh   (make bench sets them)
 #
 # Builds the C baselines (spmd, serial, spawn-floor, noop-worker) with the
-# tool's compiler and flags into bench/build/, runs rows 1-6 of the issue,
+# tool's compiler and flags into bench/build/, runs rows 1-6 (below),
 # prints Markdown tables on stdout (progress on stderr), writes
 # bench/results.csv and draws bench/*.png with gnuplot.  Every answer is
 # checked against an exact closed form (bench/closed_form.py); a wrong one
@@ -223,7 +223,7 @@ row() {
 	printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$1" "$2" \
 	    "$(value "$3" "$5")" "$(value "$4" "$5")" "$(rate "$6")" \
 	    "$(rate "$7")" "${8:--}" "${9:--}" "${10:--}" >>"$tmp/table.md"
-	printf '%s,"%s",%s,%s,%s,%s,%s,%s,"%s",%s\n' "$1" "$2" "$3" "$4" \
+	printf '%s,"%s",%s,%s,%s,%s,%s,%s,"%s","%s"\n' "$1" "$2" "$3" "$4" \
 	    "$5" "$6" "$7" "$(echo "$8" | sed 's/^\([-+0-9.eE]*\).*/\1/')" "${9-}" \
 	    "${10-}" >>"$tmp/results.csv"
 }
@@ -368,7 +368,7 @@ else
 fi
 
 skip 7 "kernels: product .so vs SPMD, pi vs cpi" \
-    "needs user kernels (the operations issue)"
+    "needs user kernels (-k), not implemented yet"
 
 # The series, for the plots and the CSV.
 while read -r n to ts; do
@@ -387,7 +387,7 @@ while read -r n t km kw cpu; do
 done <"$tmp/memory.dat"
 
 # The report.
-echo "mapreduce benchmark (issue 11), $(date -u +%Y-%m-%d), $(nproc) cores," \
+echo "mapreduce benchmark, $(date -u +%Y-%m-%d), $(nproc) cores," \
     "load average $load at the start; median of $REPEAT runs" \
     "($REPEAT_BIG for row 2, row 5's largest size and mpi4py on $(sci $n7))"
 echo
