@@ -109,6 +109,9 @@ cli_help(void)
 "\n"
 "  mpiexec -n 1 -usize 17 mapreduce -r 1:101 -r 101:201\n"
 "\n"
+"Started without mpiexec, it starts itself again under the mpiexec it was\n"
+"built with, with one worker per processor unless -w says otherwise.\n"
+"\n"
 "options:\n"
 "  -r, --range START:STOP[:STEP]\n"
 "                      one factor of the product, as Python's range(); repeat\n"
@@ -126,8 +129,9 @@ cli_help(void)
 "\n"
 "exit status:\n"
 "  0  the sum was printed\n"
-"  1  a run-time failure: MPI, spawning, a worker, no worker executable\n"
-"  2  bad command line or input, or not started by mpiexec\n",
+"  1  a run-time failure: MPI, spawning, a worker, no worker executable,\n"
+"     no mpiexec to start under\n"
+"  2  bad command line or input\n",
 	    CLI_WORKERS_MAX, LIBEXECDIR);
 }
 

@@ -29,12 +29,14 @@
 #define MPIEXEC		"mpiexec"
 #endif
 #define PROBE_TIMEOUT_MS	5000	/* a worker answers in milliseconds */
+#define REEXEC_MARK	"MAPREDUCE_REEXEC"	/* set for the second start */
 
 extern char **environ;
 
 static char	*executable(const char *path, const char *origin);
 static const char *probe(const char *path);
 static int	read_answer(int fd, char *buf, size_t len);
+static int	started_by_process_manager(void);
 static void	print_quoted(const char *arg);
 
 char *
@@ -180,8 +182,8 @@ read_answer(int fd, char *buf, size_t len)
  * the MPI we are linked with count: under another MPI's mpiexec we would be
  * a singleton all the same.
  */
-void
-launch_require_process_manager(int argc, char *argv[], int workers)
+static int
+started_by_process_manager(void)
 {
 	static const char *pm_vars[] = {
 #ifdef OPEN_MPI
@@ -191,22 +193,65 @@ launch_require_process_manager(int argc, char *argv[], int workers)
 #endif
 	};
 	size_t i;
-	int k;
 
 	for (i = 0; i < sizeof(pm_vars) / sizeof(pm_vars[0]); i++)
 		if (getenv(pm_vars[i]) != NULL)
-			return;
-	fprintf(stderr, "mapreduce: not started by mpiexec; run: ");
-	print_quoted(MPIEXEC);
-	fprintf(stderr, " -n 1");
-	if (workers == 0)
-		fprintf(stderr, " -usize %ld", sysconf(_SC_NPROCESSORS_ONLN) + 1);
-	for (k = 0; k < argc; k++) {
+			return 1;
+	return 0;
+}
+
+/*
+ * Without a process manager we would be an MPI singleton, and a singleton
+ * that spawns hangs for ever with MPICH 4.0.2.  So start again, under the
+ * mpiexec we were built with: one manager process in a universe with room
+ * for the workers.  REEXEC_MARK tells the second start that it is one, so
+ * that an mpiexec whose variables we do not know cannot make us loop.
+ */
+void
+launch_under_process_manager(int argc, char *argv[], int workers)
+{
+	const char *mpiexec;
+	char **args, self[PATH_MAX], usize[32];
+	ssize_t len;
+	int n = 0, k;
+
+	if (started_by_process_manager())
+		return;
+	if ((mpiexec = getenv("MAPREDUCE_MPIEXEC")) == NULL || *mpiexec == '\0')
+		mpiexec = MPIEXEC;
+	if (getenv(REEXEC_MARK) != NULL)
+		errx(1, "'%s' started mapreduce without the process manager"
+		    " of the MPI it was built with", mpiexec);
+	if ((len = readlink("/proc/self/exe", self, sizeof(self) - 1)) == -1)
+		err(1, "/proc/self/exe");
+	self[len] = '\0';
+	if ((args = calloc((size_t)argc + 6, sizeof(*args))) == NULL)
+		err(1, "calloc");
+	args[n++] = (char *)mpiexec;
+	args[n++] = (char *)"-n";
+	args[n++] = (char *)"1";
+#ifndef OPEN_MPI
+	if (workers == 0) {	/* as many workers as processors */
+		snprintf(usize, sizeof(usize), "%ld",
+		    sysconf(_SC_NPROCESSORS_ONLN) + 1);
+		args[n++] = (char *)"-usize";
+		args[n++] = usize;
+	}
+#endif
+	args[n++] = self;
+	for (k = 1; k < argc; k++)
+		args[n++] = argv[k];
+	setenv(REEXEC_MARK, "1", 1);
+	execvp(mpiexec, args);
+	fprintf(stderr, "mapreduce: not started by mpiexec, and cannot run"
+	    " '%s': %s; run:", mpiexec, strerror(errno));
+	fprintf(stderr, " mpiexec");	/* whichever the user's MPI has */
+	for (k = 1; k < n; k++) {
 		fputc(' ', stderr);
-		print_quoted(argv[k]);
+		print_quoted(args[k]);
 	}
 	fputc('\n', stderr);
-	exit(2);
+	exit(1);
 }
 
 /* Print arg so that a POSIX shell reads it back as one word. */

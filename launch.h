@@ -19,10 +19,14 @@
 char	*launch_find_worker(const char *given);
 
 /*
- * Exit with 2 and the mpiexec command line to use unless a process manager
- * of the MPI we were built with started us: an MPI singleton that spawns
- * hangs for ever with MPICH 4.0.2.  workers is the -w value or 0.
+ * Return if a process manager of the MPI we were built with started us.
+ * Otherwise start this program again under that MPI's mpiexec (or
+ * $MAPREDUCE_MPIEXEC) with the same arguments: "mpiexec -n 1 -usize P+1"
+ * for P online processors, without -usize when workers (the -w value) is
+ * not 0.  Does not return then; when mpiexec cannot be run, exits with 1
+ * and the command line to use.  An MPI singleton that spawns hangs for
+ * ever with MPICH 4.0.2: this is how a plain ./mapreduce works.
  */
-void	launch_require_process_manager(int argc, char *argv[], int workers);
+void	launch_under_process_manager(int argc, char *argv[], int workers);
 
 #endif /* MR_LAUNCH_H */

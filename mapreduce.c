@@ -47,7 +47,7 @@ main(int argc, char *argv[])
 		return 0;
 	}
 	worker = launch_find_worker(opt.worker);
-	launch_require_process_manager(argc, argv, opt.workers);
+	launch_under_process_manager(argc, argv, opt.workers);
 
 	MPI_Init(&argc, &argv);
 	MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_RETURN);
