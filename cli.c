@@ -19,6 +19,7 @@ static int	fail(struct options *o, const char *fmt, ...)
 static int	fail_option(struct options *o, int ch, const char *longarg);
 static int	add_range(struct options *o, const char *spec);
 static int	parse_workers(struct options *o, const char *s);
+static int	parse_count(const char *s, long max, long *n);
 static int	check_lengths(struct options *o);
 
 static const struct option longopts[] = {
@@ -27,6 +28,7 @@ static const struct option longopts[] = {
 	{ "verbose",	no_argument,		NULL,	'v' },
 	{ "workers",	required_argument,	NULL,	'w' },
 	{ "worker",	required_argument,	NULL,	'W' },
+	{ "timeout",	required_argument,	NULL,	'T' },
 	{ "help",	no_argument,		NULL,	'h' },
 	{ "version",	no_argument,		NULL,	'V' },
 	{ NULL,		0,			NULL,	0 }
@@ -40,6 +42,7 @@ int
 cli_parse(int argc, char *argv[], struct options *o)
 {
 	int ch, before;
+	long n;
 
 	memset(o, 0, sizeof(*o));
 	opterr = 0;	/* getopt's own messages would make two lines */
@@ -60,6 +63,12 @@ cli_parse(int argc, char *argv[], struct options *o)
 		case 'w':
 			if (parse_workers(o, optarg) == -1)
 				return -1;
+			break;
+		case 'T':
+			if (parse_count(optarg, CLI_TIMEOUT_MAX, &n) == -1)
+				return fail(o, "bad timeout '%s': must be 1 to"
+				    " %d seconds", optarg, CLI_TIMEOUT_MAX);
+			o->timeout = (unsigned)n;
 			break;
 		case 'W':
 			if (*optarg == '\0')
@@ -98,7 +107,8 @@ void
 cli_help(void)
 {
 	printf(
-"usage: mapreduce [-tv] [-w N] [--worker PATH] [-r START:STOP[:STEP]] ...\n"
+"usage: mapreduce [-tv] [-w N] [--timeout SECONDS] [--worker PATH]\n"
+"                 [-r START:STOP[:STEP]] ...\n"
 "       mapreduce --help | --version\n"
 "\n"
 "Sum the products of integer ranges, element by element, on MPI workers:\n"
@@ -121,6 +131,8 @@ cli_help(void)
 "  -v, --verbose       say on stderr how many workers run which blocks\n"
 "  -w, --workers N     number of workers, 1 to %d (default: the MPI\n"
 "                      universe size minus 1, or 1 when that is unknown)\n"
+"      --timeout SECONDS\n"
+"                      abandon the whole run after that long (exit 124)\n"
 "      --worker PATH   the worker executable (default: $MAPREDUCE_WORKER,\n"
 "                      else 'worker' beside mapreduce, else\n"
 "                      %s/worker)\n"
@@ -131,7 +143,8 @@ cli_help(void)
 "  0  the sum was printed\n"
 "  1  a run-time failure: MPI, spawning, a worker, no worker executable,\n"
 "     no mpiexec to start under\n"
-"  2  bad command line or input\n",
+"  2  bad command line or input\n"
+"  124  --timeout expired; 130, 143  interrupted by SIGINT, SIGTERM\n",
 	    CLI_WORKERS_MAX, LIBEXECDIR);
 }
 
@@ -199,26 +212,38 @@ add_range(struct options *o, const char *spec)
 	return 0;
 }
 
-/* Digits only, with an optional '-' so that "-3" is out of range, not odd. */
+/* -w N: a count from 1 to CLI_WORKERS_MAX. */
 static int
 parse_workers(struct options *o, const char *s)
 {
-	const char *p = s + (*s == '-');
 	long n;
 
-	if (*p == '\0' || strspn(p, "0123456789") != strlen(p))
+	if (strspn(s + (*s == '-'), "0123456789") != strlen(s + (*s == '-')) ||
+	    s[*s == '-'] == '\0')
 		return fail(o, "bad worker count '%s': not a decimal integer",
 		    s);
-	while (p[0] == '0' && p[1] != '\0')	/* leading zeros say nothing */
-		p++;
-	n = strlen(p) > 9 ? CLI_WORKERS_MAX + 1L : strtol(p, NULL, 10);
-	if (*s == '-')
-		n = -n;
-	if (n < 1 || n > CLI_WORKERS_MAX)
+	if (parse_count(s, CLI_WORKERS_MAX, &n) == -1)
 		return fail(o, "bad worker count '%s': must be 1 to %d", s,
 		    CLI_WORKERS_MAX);
 	o->workers = (int)n;
 	return 0;
+}
+
+/*
+ * A decimal count from 1 to max into *n; -1 if s is anything else.
+ * Leading zeros say nothing; a sign is never part of a count.
+ */
+static int
+parse_count(const char *s, long max, long *n)
+{
+	const char *p = s;
+
+	if (*p == '\0' || strspn(p, "0123456789") != strlen(p))
+		return -1;
+	while (p[0] == '0' && p[1] != '\0')
+		p++;
+	*n = strlen(p) > 9 ? max + 1 : strtol(p, NULL, 10);
+	return *n >= 1 && *n <= max ? 0 : -1;
 }
 
 static int

@@ -8,6 +8,7 @@
 #include "common.h"
 
 #define CLI_WORKERS_MAX	1048576		/* -w bound, far beyond any universe */
+#define CLI_TIMEOUT_MAX	31536000	/* --timeout bound: a year of seconds */
 
 struct options {
 	struct mr_range *ranges;	/* malloc(3)ed, nranges entries */
@@ -16,6 +17,7 @@ struct options {
 	int truncate;			/* --truncate: stop at the shortest range */
 	int workers;			/* -w, or 0 for the MPI universe's choice */
 	const char *worker;		/* --worker PATH (points into argv), or NULL */
+	unsigned timeout;		/* --timeout SECONDS, or 0 for none */
 	int verbose;			/* -v: describe the run on stderr */
 	int help;			/* --help was given: nothing else is set */
 	int version;			/* --version was given: nothing else is set */

@@ -50,6 +50,7 @@ main(int argc, char *argv[])
 	launch_under_process_manager(argc, argv, opt.workers);
 
 	MPI_Init(&argc, &argv);
+	transport_arm(opt.timeout);
 	MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_RETURN);
 	require_one_manager();
 	nworkers = opt.workers;
@@ -64,6 +65,7 @@ main(int argc, char *argv[])
 	send_work(inter, &opt, nworkers);
 	mpz_init(sum);
 	failed = gather_sum(inter, nworkers, sum);
+	transport_disarm();
 	transport_send_stop(inter, failed);
 	transport_disconnect(&inter);
 	MPI_Finalize();

@@ -1,10 +1,18 @@
 /* transport.c - both ends of the manager/worker protocol of common.h */
 
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
+
 #include <err.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "transport.h"
 
@@ -12,6 +20,12 @@
 #define WAIT_MAX_NS	1000000		/* longest sleep: 1 ms of latency at most */
 
 static void	wait_sleeping(MPI_Request *req, const char *what);
+static void	die_with_parent(void);
+static void	abort_quietly(int code) __attribute__((noreturn));
+static void	on_signal(int sig);
+
+/* The line on_signal() prints for SIGALRM, made in advance. */
+static char	timeout_msg[80];
 
 void
 transport_check(int rc, const char *what)
@@ -28,8 +42,70 @@ transport_fail(const char *fmt, ...)
 	va_start(ap, fmt);
 	vwarnx(fmt, ap);
 	va_end(ap);
-	MPI_Abort(MPI_COMM_WORLD, 1);
-	exit(1);	/* MPI_Abort should not return; be sure */
+	abort_quietly(1);
+}
+
+void
+transport_arm(unsigned seconds)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGALRM, &sa, NULL);
+	snprintf(timeout_msg, sizeof(timeout_msg),
+	    "mapreduce: timed out: --timeout %u expired\n", seconds);
+	alarm(seconds);
+	die_with_parent();
+}
+
+void
+transport_disarm(void)
+{
+	alarm(0);
+}
+
+/*
+ * In a signal handler, but the process is only ever interrupted in its own
+ * loops or inside MPI, single-threaded: MPI_Abort is the one way to take
+ * down the workers too (a manager that merely exits leaves them running).
+ */
+static void
+on_signal(int sig)
+{
+	const char *msg = sig == SIGALRM ? timeout_msg : sig == SIGINT ?
+	    "mapreduce: interrupted (SIGINT)\n" :
+	    "mapreduce: terminated (SIGTERM)\n";
+
+	(void)!write(STDERR_FILENO, msg, strlen(msg));
+	abort_quietly(sig == SIGALRM ? TRANSPORT_EXIT_TIMEOUT : 128 + sig);
+}
+
+/*
+ * MPI_Abort prints a line of its own ("application called MPI_Abort...")
+ * after ours; it says nothing more, so stderr goes to /dev/null first.
+ */
+static void
+abort_quietly(int code)
+{
+	int fd;
+
+	if ((fd = open("/dev/null", O_WRONLY)) != -1)
+		dup2(fd, STDERR_FILENO);
+	MPI_Abort(MPI_COMM_WORLD, code);
+	_exit(code);	/* MPI_Abort should not return; be sure */
+}
+
+/* The process manager's proxy is our parent: go when it goes. */
+static void
+die_with_parent(void)
+{
+#ifdef __linux__
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+#endif
 }
 
 const char *
@@ -85,6 +161,7 @@ transport_parent(void)
 	transport_check(MPI_Comm_get_parent(&parent), "MPI_Comm_get_parent");
 	if (parent == MPI_COMM_NULL)
 		return parent;
+	die_with_parent();
 	MPI_Comm_set_errhandler(parent, MPI_ERRORS_RETURN);
 	transport_check(MPI_Comm_test_inter(parent, &inter),
 	    "MPI_Comm_test_inter");

@@ -20,6 +20,20 @@
 /* If rc is not MPI_SUCCESS, print "PROG: what: reason" and abort with 1. */
 void	transport_check(int rc, const char *what);
 
+#define TRANSPORT_EXIT_TIMEOUT	124	/* --timeout expired, as timeout(1) */
+
+/*
+ * Manager, right after MPI_Init: abandon the whole run (MPI_Abort, which
+ * takes down every process of it) after `seconds` (0: never) with
+ * TRANSPORT_EXIT_TIMEOUT, and on SIGINT or SIGTERM with 128 + the signal,
+ * each after one line on stderr.  transport_disarm() cancels the timeout
+ * once the result is in.  Both ends also die with the process manager's
+ * proxy that started them (Linux), so that a crashed mpiexec leaves no
+ * process of the run behind.
+ */
+void	transport_arm(unsigned seconds);
+void	transport_disarm(void);
+
 /* Print "PROG: message" and abort the whole run with 1: once MPI is up. */
 void	transport_fail(const char *fmt, ...)
 	    __attribute__((format(printf, 1, 2), noreturn));

@@ -53,6 +53,9 @@ BAD_UNDER_MPIEXEC=1 bad "-w 0" "bad worker count '0'" -w 0
 bad "-w -3" "bad worker count '-3': must be 1 to" -w -3
 bad "-w abc" "bad worker count 'abc': not a decimal integer" -w abc
 bad "-w beyond the limit" "bad worker count '1048577'" -w 1048577
+bad "--timeout 0" "bad timeout '0': must be 1 to 31536000 seconds $help" \
+    --timeout 0
+bad "--timeout 1.5" "bad timeout '1.5': must be 1 to" --timeout 1.5
 bad "lengths differ" "ranges 1 and 2 differ in length: 5 and 100 elements .*--truncate" \
     -r 0:5 -r 0:100
 BAD_UNDER_MPIEXEC=1 bad "lengths differ" "ranges 1 and 2 differ in length" \

@@ -1,0 +1,81 @@
+#!/bin/sh
+# t08-stop.sh - a run stopped by --timeout or a signal ends cleanly and leaves nothing behind
+. "$(dirname "$0")/../lib.sh"
+
+# Minutes of work on two workers, so that only the stop can end it.  The
+# worker is a private copy, so that its processes can be counted.
+mkdir "$TMP/bin"
+cp "$TOP/worker" "$TMP/bin/worker"
+long="-w 2 --worker $TMP/bin/worker -r 0:1000000000000 -r 0:1000000000000"
+
+left_behind() {
+	sleep 1
+	pgrep -f "$TMP/bin/worker" | wc -l
+}
+
+# stopped DESC CODE PATTERN SECONDS [LINES]: the last run exited with CODE
+# within SECONDS, printed LINES (default 1) lines on stderr all matching
+# PATTERN, and no worker is left.  LINES "0-1": when a signal tears the run
+# down, hydra was seen (1 run in 20) to drop the line still in flight.
+stopped() {
+	n=$(left_behind)
+	lines=$(wc -l <"$TMP/err")
+	case ${5:-1} in
+	0-1)	[ "$lines" -le 1 ] ;;
+	*)	[ "$lines" -eq "${5:-1}" ] ;;
+	esac
+	lines_ok=$?
+	if [ "$rc" -eq "$2" ] && [ "$lines_ok" -eq 0 ] &&
+	    ! grep -Evq -- "$3" "$TMP/err" && [ "$elapsed" -le "$4" ] &&
+	    [ "$n" -eq 0 ]; then
+		ok "$1"
+	else
+		not_ok "$1" "expected exit $2 within $4 s, one line: $3" \
+		    "took $elapsed s, $n worker(s) left" "$(describe_run)"
+	fi
+	pkill -9 -f "$TMP/bin/worker" 2>/dev/null
+}
+
+start=$(date +%s)
+# shellcheck disable=SC2086
+mr --timeout 2 $long
+elapsed=$(($(date +%s) - start))
+stopped "--timeout 2: exit 124 in time, one line" 124 \
+    "^mapreduce: timed out: --timeout 2 expired$" 6
+
+# signal SIG TARGET: start the long run, send SIG to mpiexec or to the
+# manager once the workers compute, wait for the end.
+signal() {
+	start=$(date +%s)
+	# shellcheck disable=SC2086
+	"$MPIEXEC" -n 1 "$MR" $long >"$TMP/out" 2>"$TMP/err" &
+	pid=$!
+	for i in $(seq 50); do
+		[ "$(pgrep -f "$TMP/bin/worker" | wc -l)" -ge 2 ] && break
+		sleep 0.2
+	done
+	sleep 0.5
+	if [ "$2" = manager ]; then
+		pkill "-$1" -f "^$MR "
+	else
+		kill "-$1" "$pid"
+	fi
+	# A hang would be a failure, not a stuck suite.
+	( sleep 30; kill -9 "$pid" 2>/dev/null ) &
+	guard=$!
+	wait "$pid"
+	rc=$?
+	kill "$guard" 2>/dev/null
+	elapsed=$(($(date +%s) - start))
+}
+
+signal INT mpiexec
+stopped "SIGINT to mpiexec: exit 130, nothing left" 130 \
+    "^mapreduce: interrupted \(SIGINT\)$" 20 0-1
+signal TERM mpiexec
+stopped "SIGTERM to mpiexec: exit 143, nothing left" 143 \
+    "^mapreduce: terminated \(SIGTERM\)$" 20 0-1
+signal TERM manager
+stopped "SIGTERM to the manager: exit 143, nothing left" 143 \
+    "^mapreduce: terminated \(SIGTERM\)$" 20 0-1
+done_testing
