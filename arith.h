@@ -4,6 +4,8 @@
 #define MR_ARITH_H
 
 #include <stddef.h>
+#include <stdint.h>
+
 #include <gmp.h>
 
 /*

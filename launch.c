@@ -211,9 +211,14 @@ void
 launch_under_process_manager(int argc, char *argv[], int workers)
 {
 	const char *mpiexec;
-	char **args, self[PATH_MAX], usize[32];
+	char **args, self[PATH_MAX];
 	ssize_t len;
 	int n = 0, k;
+#ifndef OPEN_MPI
+	char usize[32];
+#else
+	(void)workers;	/* Open MPI's mpiexec has no -usize */
+#endif
 
 	if (started_by_process_manager())
 		return;
