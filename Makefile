@@ -48,11 +48,11 @@ LIBS = -lgmp
 
 # Modules without MPI, shared by both programs and the unit tests.
 CORE_OBJ = range.o arith.o kernel.o
-MANAGER_OBJ = mapreduce.o cli.o launch.o transport.o
-WORKER_OBJ = worker.o transport.o
-MPI_OBJ = mapreduce.o launch.o transport.o worker.o
+MANAGER_OBJ = mapreduce.o cli.o launch.o serve.o transport.o
+WORKER_OBJ = worker.o serve.o transport.o
+MPI_OBJ = mapreduce.o launch.o serve.o transport.o worker.o
 UNIT = tests/unit/t-range tests/unit/t-arith tests/unit/t-kernel
-HDR = common.h range.h arith.h kernel.h cli.h launch.h transport.h
+HDR = common.h range.h arith.h kernel.h cli.h launch.h serve.h transport.h
 BUILD_FLAGS = .build-flags
 
 all: mapreduce worker .mpi.mk
@@ -82,7 +82,8 @@ $(BUILD_FLAGS): FORCE
 	@printf '%s\n' '$(CC) $(MPICC) $(ALL_CFLAGS)' | cmp -s - $@ || \
 	    printf '%s\n' '$(CC) $(MPICC) $(ALL_CFLAGS)' > $@
 
-# Re-run when the script changes, e.g. to install a package added to it.
+# Re-run when the script changes, e.g. to install a package added to it;
+# it rebuilds MPICH only when its configure flags changed.
 $(MPICH_PREFIX)/.complete: scripts/install-deps.sh
 	MAPREDUCE_CACHE='$(MAPREDUCE_CACHE)' scripts/install-deps.sh
 	touch $@

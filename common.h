@@ -7,8 +7,12 @@
 
 /*
  * Everything that crosses the process boundary is declared here, and nothing
- * else does.  Manager and workers talk over the intercommunicator returned by
- * MPI_Comm_spawn (worker side: MPI_Comm_get_parent), with collectives only, in
+ * else does.  Manager and workers talk over an intercommunicator: the one
+ * MPI_Comm_spawn returns (worker side: MPI_Comm_get_parent), or, when they
+ * were started together ("mpiexec -n 1 mapreduce : -n N worker", or
+ * "mpiexec -n N+1 mapreduce"), one made from MPI_COMM_WORLD with world rank
+ * 0 as the manager (MPI_Intercomm_create, tag MR_TAG_STATIC); then, with
+ * collectives only, in
  * this order; the manager is the root (MPI_ROOT), worker 0 the local root:
  *
  *   1. MPI_Ibcast   struct mr_task           what to compute, how many ranges
@@ -33,6 +37,7 @@
 
 #define MR_PROTOCOL_VERSION	1	/* bump on any change to this file */
 #define MR_MAGIC		0x6d72	/* "mr": a sanity check on every struct */
+#define MR_TAG_STATIC		0x6d72	/* MPI_Intercomm_create in a static launch */
 
 /*
  * Before spawning, the manager runs the worker once by itself with
@@ -42,6 +47,7 @@
  * it would leave MPI_Comm_spawn waiting for ever.
  */
 #define MR_PROBE_OPTION		"--probe"
+#define MR_SPAWNED_OPTION	"--spawned"	/* argv[1] of a spawned worker */
 #define MR_PROBE_ANSWER		"mapreduce-worker protocol %d\n"
 
 /* The operations on the map's elements.  Only one kernel exists so far. */

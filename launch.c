@@ -39,6 +39,19 @@ static int	read_answer(int fd, char *buf, size_t len);
 static int	started_by_process_manager(void);
 static void	print_quoted(const char *arg);
 
+int
+launch_world_size(void)
+{
+	const char *n;
+
+#ifdef OPEN_MPI
+	n = getenv("OMPI_COMM_WORLD_SIZE");
+#else
+	n = getenv("PMI_SIZE");			/* hydra, srun --mpi=pmi2 */
+#endif
+	return n != NULL && atoi(n) > 1 ? atoi(n) : 1;
+}
+
 char *
 launch_find_worker(const char *given)
 {

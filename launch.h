@@ -9,6 +9,13 @@
  */
 
 /*
+ * The number of processes the process manager started together, from the
+ * environment it sets (1 when none says): more than 1 means a static
+ * launch, with the workers already there.
+ */
+int	launch_world_size(void);
+
+/*
  * Find the worker executable: `given` (from --worker) if not NULL, else
  * $MAPREDUCE_WORKER, else "worker" beside our own executable, else
  * LIBEXECDIR/worker.  The worker is probed (see MR_PROBE_OPTION in

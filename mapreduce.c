@@ -14,6 +14,7 @@
 #include "cli.h"
 #include "common.h"
 #include "launch.h"
+#include "serve.h"
 #include "transport.h"
 
 #ifndef VERSION
@@ -21,7 +22,7 @@
 #endif
 
 static void	print_version(void);
-static void	require_one_manager(void);
+static void	require_matching_workers(int asked, int started, int rank);
 static MPI_Comm	spawn_workers(const char *worker, int nworkers);
 static void	send_work(MPI_Comm inter, const struct options *o, int nworkers);
 static int	gather_sum(MPI_Comm inter, int nworkers, mpz_t sum);
@@ -32,8 +33,8 @@ main(int argc, char *argv[])
 {
 	struct options opt;
 	MPI_Comm inter;
-	char *worker;
-	int nworkers, failed;
+	char *worker = NULL;
+	int nworkers, failed, rank, size;
 	mpz_t sum;
 
 	if (cli_parse(argc, argv, &opt) == -1)
@@ -46,20 +47,36 @@ main(int argc, char *argv[])
 		print_version();
 		return 0;
 	}
-	worker = launch_find_worker(opt.worker);
-	launch_under_process_manager(argc, argv, opt.workers);
+	if (launch_world_size() == 1) {		/* spawn the workers */
+		worker = launch_find_worker(opt.worker);
+		launch_under_process_manager(argc, argv, opt.workers);
+	}
 
 	MPI_Init(&argc, &argv);
 	transport_arm(opt.timeout);
 	MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_RETURN);
-	require_one_manager();
-	nworkers = opt.workers;
-	if (nworkers == 0 && (nworkers = transport_universe_workers()) == 0)
-		nworkers = 1;
-	inter = spawn_workers(worker, nworkers);
+	MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+	MPI_Comm_size(MPI_COMM_WORLD, &size);
+	if (size > 1) {			/* the workers came with us */
+		require_matching_workers(opt.workers, size - 1, rank);
+		inter = transport_static(rank == 0);
+		if (rank != 0) {
+			serve(inter);
+			transport_disconnect(&inter);
+			MPI_Finalize();
+			return 0;
+		}
+		nworkers = size - 1;
+	} else {
+		if ((nworkers = opt.workers) == 0 &&
+		    (nworkers = transport_universe_workers()) == 0)
+			nworkers = 1;
+		inter = spawn_workers(worker, nworkers);
+	}
 	if (opt.verbose)
 		warnx("%d worker%s of '%s' share %" PRIu64 " element%s",
-		    nworkers, nworkers == 1 ? "" : "s", worker, opt.length,
+		    nworkers, nworkers == 1 ? "" : "s",
+		    worker != NULL ? worker : "the static launch", opt.length,
 		    opt.length == 1 ? "" : "s");
 
 	send_work(inter, &opt, nworkers);
@@ -97,18 +114,19 @@ print_version(void)
 	    MR_PROTOCOL_VERSION, lib, gmp_version);
 }
 
+/*
+ * In a static launch the worker count is the world's: a -w that says
+ * otherwise is bad input.  Every rank sees the same, so all stop alike.
+ */
 static void
-require_one_manager(void)
+require_matching_workers(int asked, int started, int rank)
 {
-	int rank, size;
-
-	MPI_Comm_rank(MPI_COMM_WORLD, &rank);
-	MPI_Comm_size(MPI_COMM_WORLD, &size);
-	if (size == 1)
+	if (asked == 0 || asked == started)
 		return;
 	if (rank == 0)
-		warnx("started as %d processes, but the manager runs alone and"
-		    " spawns its workers: use 'mpiexec -n 1'", size);
+		warnx("-w %d, but mpiexec started %d worker%s beside the"
+		    " manager (try 'mapreduce --help')", asked, started,
+		    started == 1 ? "" : "s");
 	MPI_Finalize();
 	exit(2);
 }

@@ -137,12 +137,13 @@ transport_universe_workers(void)
 int
 transport_spawn(const char *worker, int nworkers, MPI_Comm *inter)
 {
+	char *args[] = { (char *)MR_SPAWNED_OPTION, NULL };
 	int *errcodes, rc, k;
 
 	if ((errcodes = calloc((size_t)nworkers, sizeof(*errcodes))) == NULL)
 		transport_fail("out of memory");
 	MPI_Comm_set_errhandler(MPI_COMM_SELF, MPI_ERRORS_RETURN);
-	rc = MPI_Comm_spawn(worker, MPI_ARGV_NULL, nworkers, MPI_INFO_NULL, 0,
+	rc = MPI_Comm_spawn(worker, args, nworkers, MPI_INFO_NULL, 0,
 	    MPI_COMM_SELF, inter, errcodes);
 	for (k = 0; rc == MPI_SUCCESS && k < nworkers; k++)
 		rc = errcodes[k];
@@ -169,6 +170,26 @@ transport_parent(void)
 		transport_fail("the parent communicator is not an"
 		    " intercommunicator");
 	return parent;
+}
+
+MPI_Comm
+transport_static(int is_manager)
+{
+	MPI_Comm local, inter;
+	int size;
+
+	transport_check(MPI_Comm_size(MPI_COMM_WORLD, &size), "MPI_Comm_size");
+	if (size == 1)
+		return MPI_COMM_NULL;
+	transport_check(MPI_Comm_split(MPI_COMM_WORLD, is_manager ? 0 : 1, 0,
+	    &local), "MPI_Comm_split");
+	/* The remote leader, in MPI_COMM_WORLD: rank 1 for the manager. */
+	transport_check(MPI_Intercomm_create(local, 0, MPI_COMM_WORLD,
+	    is_manager ? 1 : 0, MR_TAG_STATIC, &inter), "MPI_Intercomm_create");
+	MPI_Comm_free(&local);
+	MPI_Comm_set_errhandler(inter, MPI_ERRORS_RETURN);
+	die_with_parent();
+	return inter;
 }
 
 void

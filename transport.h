@@ -59,6 +59,14 @@ int	transport_spawn(const char *worker, int nworkers, MPI_Comm *inter);
 /* Worker: the intercommunicator to the manager, or MPI_COMM_NULL. */
 MPI_Comm transport_parent(void);
 
+/*
+ * Both: when manager and workers were started together in MPI_COMM_WORLD,
+ * world rank 0 managing, the intercommunicator between the manager
+ * (is_manager != 0) and the other ranks; MPI_COMM_NULL in a world of one.
+ * Collective over MPI_COMM_WORLD.
+ */
+MPI_Comm transport_static(int is_manager);
+
 /* Steps 1 and 2: the task and its t->arity ranges. */
 void	transport_send_task(MPI_Comm inter, const struct mr_task *t,
 	    const struct mr_range *ranges);

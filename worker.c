@@ -5,32 +5,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <gmp.h>
 #include <mpi.h>
 
-#include "arith.h"
 #include "common.h"
-#include "kernel.h"
-#include "range.h"
+#include "serve.h"
 #include "transport.h"
-
-static int	compute(const struct mr_task *t, const struct mr_range *ranges,
-		    const struct mr_block *b, unsigned char **bytes,
-		    size_t *len);
-static int	task_is_valid(const struct mr_task *t,
-		    const struct mr_range *ranges, const struct mr_block *b);
 
 int
 main(int argc, char *argv[])
 {
-	struct mr_result res = { MR_MAGIC, MR_PROTOCOL_VERSION, MR_STATUS_OK,
-	    0 };
-	struct mr_task task;
-	struct mr_range *ranges;
-	struct mr_block block;
-	unsigned char *bytes = NULL;
-	size_t len = 0;
-	MPI_Comm parent;
+	MPI_Comm manager;
+	int rank, size;
 
 	if (argc == 2 && strcmp(argv[1], MR_PROBE_OPTION) == 0) {
 		printf(MR_PROBE_ANSWER, MR_PROTOCOL_VERSION);
@@ -38,73 +23,32 @@ main(int argc, char *argv[])
 	}
 #ifdef MPICH_VERSION
 	/*
-	 * Workers exchange a few bytes among themselves (the local half of the
-	 * intercommunicator collectives), so MPICH's shared-memory channel
-	 * between them does not repay its set-up: with 16 workers on 2 cores,
-	 * that set-up was a quarter of the start-up time.  A user's own setting
-	 * wins.
+	 * Spawned workers exchange a few bytes among themselves (the local
+	 * half of the intercommunicator collectives), so MPICH's shared-memory
+	 * channel between them does not repay its set-up: with 16 workers on
+	 * 2 cores, that set-up was a quarter of the start-up time.  Not when
+	 * started beside the manager, whose world it shares.  A user's own
+	 * setting wins.
 	 */
-	setenv("MPIR_CVAR_NOLOCAL", "1", 0);
+	if (argc == 2 && strcmp(argv[1], MR_SPAWNED_OPTION) == 0)
+		setenv("MPIR_CVAR_NOLOCAL", "1", 0);
 #endif
 	MPI_Init(&argc, &argv);
-	if ((parent = transport_parent()) == MPI_COMM_NULL) {
-		MPI_Finalize();
-		errx(2, "this program is started by mapreduce, not by hand");
+	if ((manager = transport_parent()) == MPI_COMM_NULL) {
+		MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+		MPI_Comm_size(MPI_COMM_WORLD, &size);
+		if (size == 1) {
+			MPI_Finalize();
+			errx(2, "this program is started by mapreduce, not by"
+			    " hand");
+		}
+		if (rank == 0)	/* the others wait in transport_static() */
+			transport_fail("the manager must be world rank 0:"
+			    " mpiexec -n 1 mapreduce : -n N worker");
+		manager = transport_static(0);
 	}
-	transport_recv_task(parent, &task, &ranges);
-	transport_recv_block(parent, &block);
-
-	res.status = compute(&task, ranges, &block, &bytes, &len);
-	res.size = len;
-	transport_send_result(parent, &res);
-	transport_send_bytes(parent, bytes, (int)len);
-
-	transport_recv_stop(parent);
-	transport_disconnect(&parent);
+	serve(manager);
+	transport_disconnect(&manager);
 	MPI_Finalize();
-	free(bytes);
-	free(ranges);
 	return 0;
-}
-
-/* Reduce the block to an exact sum in wire form; return an enum mr_status. */
-static int
-compute(const struct mr_task *t, const struct mr_range *ranges,
-    const struct mr_block *b, unsigned char **bytes, size_t *len)
-{
-	struct acc acc = ACC_INIT;
-	mpz_t sum;
-
-	if (!task_is_valid(t, ranges, b))
-		return MR_STATUS_BAD_TASK;
-	if (kernel_product_sum(ranges, t->arity, b->first, b->count,
-	    &acc) == -1)
-		return MR_STATUS_NOMEM;
-	mpz_init(sum);
-	acc_get(&acc, sum);
-	acc_release(&acc);
-	*bytes = arith_encode(sum, len);
-	mpz_clear(sum);
-	if (*bytes == NULL) {
-		*len = 0;
-		return MR_STATUS_NOMEM;
-	}
-	return MR_STATUS_OK;
-}
-
-/* A task from another build, or a block past the end, is refused. */
-static int
-task_is_valid(const struct mr_task *t, const struct mr_range *ranges,
-    const struct mr_block *b)
-{
-	uint32_t j;
-
-	if (t->magic != MR_MAGIC || t->version != MR_PROTOCOL_VERSION ||
-	    t->op != MR_OP_PRODUCT_SUM || t->arity == 0)
-		return 0;
-	for (j = 0; j < t->arity; j++)
-		if (ranges[j].step == 0 || range_len(&ranges[j]) < b->count ||
-		    range_len(&ranges[j]) - b->count < b->first)
-			return 0;
-	return 1;
 }

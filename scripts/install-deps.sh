@@ -84,8 +84,15 @@ fetch_mpich_source() {
 	fi
 }
 
+# hwloc is MPICH's own copy, whatever the machine has: a libhwloc-dev
+# installed later (Open MPI's -dev package brings it) would otherwise make
+# builds differ from machine to machine.
+configure_flags="--with-device=ch3:nemesis --disable-fortran --disable-cxx
+    --disable-doc --enable-shared --with-hwloc=embedded"
+
 build_mpich() {
-	if [ -x "$prefix/bin/mpiexec" ] && [ -f "$prefix/.complete" ]; then
+	if [ -x "$prefix/bin/mpiexec" ] && [ -f "$prefix/.complete" ] &&
+	    [ "$(cat "$prefix/.complete")" = "$(echo $configure_flags)" ]; then
 		say "MPICH $mpich_version (ch3:nemesis) present in $prefix"
 		return
 	fi
@@ -103,16 +110,15 @@ build_mpich() {
 	    "log in $work/build.log)"
 	(
 		cd "$work/mpich"
-		./configure --prefix="$prefix" --with-device=ch3:nemesis \
-		    --disable-fortran --disable-cxx --disable-doc \
-		    --enable-shared CFLAGS=-O2
+		# shellcheck disable=SC2086
+		./configure --prefix="$prefix" $configure_flags CFLAGS=-O2
 		make -j"${MAKE_JOBS:-$(nproc)}"
 		make install
 	) >"$work/build.log" 2>&1 || {
 		tail -n 20 "$work/build.log" >&2
 		die "MPICH build failed, see $work/build.log"
 	}
-	touch "$prefix/.complete"
+	echo $configure_flags >"$prefix/.complete"
 	rm -rf "$work/mpich"
 	say "MPICH installed in $prefix"
 }
@@ -139,6 +145,11 @@ case ${1-} in
 	exit 2
 	;;
 esac
+
+# One set-up at a time: make and a user may start this script together.
+mkdir -p "$cache"
+exec 9>"$cache/.lock"
+flock 9
 
 install_packages
 build_mpich
