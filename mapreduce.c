@@ -64,6 +64,7 @@ main(int argc, char *argv[])
 			serve(inter);
 			transport_disconnect(&inter);
 			MPI_Finalize();
+			cli_release(&opt);
 			return 0;
 		}
 		nworkers = size - 1;
@@ -131,6 +132,10 @@ require_matching_workers(int asked, int started, int rank)
 	exit(2);
 }
 
+/*
+ * An MPI without dynamic processes (Debian's own MPICH build, ch4:ucx)
+ * fails here: the line says how to start the workers without a spawn.
+ */
 static MPI_Comm
 spawn_workers(const char *worker, int nworkers)
 {
@@ -139,8 +144,10 @@ spawn_workers(const char *worker, int nworkers)
 
 	if ((rc = transport_spawn(worker, nworkers, &inter)) == MPI_SUCCESS)
 		return inter;
-	transport_fail("cannot spawn %d worker%s of '%s': %s", nworkers,
-	    nworkers == 1 ? "" : "s", worker, transport_strerror(rc));
+	transport_fail("cannot spawn %d worker%s of '%s': %s; if this MPI"
+	    " cannot spawn, start them with the manager: mpiexec -n 1"
+	    " mapreduce ARGS : -n %d %s", nworkers, nworkers == 1 ? "" : "s",
+	    worker, transport_strerror(rc), nworkers, worker);
 }
 
 /* Worker k gets elements [k * n / W, (k + 1) * n / W): sizes differ by <= 1. */
