@@ -14,8 +14,8 @@
 #
 #   --dev            also the tools of make check-sanitize, check-valgrind,
 #                    fuzz and lint (clang with libFuzzer, valgrind, cppcheck)
-#                    and Debian's own MPICH (ch4:ucx, no spawn), which a test
-#                    builds against to show the diagnosis and static launch
+#                    and the other MPIs the tests build against: Debian's
+#                    own MPICH (ch4:ucx, no spawn) and Open MPI 4.1
 #   --bench          also what make bench compares with and draws with
 #                    (gnuplot; python3-mpi4py, which brings Open MPI and
 #                    repoints /usr/bin/mpicc and mpiexec at it)
@@ -30,7 +30,8 @@ cache=${MAPREDUCE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/mapreduce}
 mpich_version=4.0.2
 prefix=$cache/mpich-$mpich_version-ch3
 packages="build-essential dpkg-dev xz-utils libgmp-dev python3 bc procps time"
-dev_packages="clang libclang-rt-14-dev valgrind cppcheck libmpich-dev mpich"
+dev_packages="clang libclang-rt-14-dev valgrind cppcheck libmpich-dev mpich
+    libopenmpi-dev"
 bench_packages="gnuplot-nox python3-mpi4py"
 
 say() { printf 'install-deps: %s\n' "$*" >&2; }

@@ -7,7 +7,7 @@
 
 : "${MPIEXEC:?set MPIEXEC to the mpiexec to test with (make check does)}"
 TOP=${TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
-MR=$TOP/mapreduce
+MR=${TEST_MAPREDUCE:-$TOP/mapreduce}	# another build under test, or ours
 REF=$TOP/tests/ref.py
 RUN_TIMEOUT=${RUN_TIMEOUT:-60}
 PYTHON=${PYTHON:-python3}
