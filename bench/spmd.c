@@ -17,13 +17,9 @@
 
 #include <mpi.h>
 
-__extension__ typedef __int128 i128;
-__extension__ typedef unsigned __int128 u128;
+#include "baseline.h"
 
-static int	parse(const char *s, int64_t *start, int64_t *step,
-		    uint64_t *len);
 static void	add_i128(void *in, void *inout, int *len, MPI_Datatype *type);
-static void	print_i128(i128 v);
 
 int
 main(int argc, char *argv[])
@@ -38,8 +34,8 @@ main(int argc, char *argv[])
 	MPI_Init(&argc, &argv);
 	MPI_Comm_rank(MPI_COMM_WORLD, &rank);
 	MPI_Comm_size(MPI_COMM_WORLD, &size);
-	if (argc != 3 || parse(argv[1], &x0, &dx, &n) == -1 ||
-	    parse(argv[2], &y0, &dy, &m) == -1 || n != m) {
+	if (argc != 3 || parse_range(argv[1], &x0, &dx, &n) == -1 ||
+	    parse_range(argv[2], &y0, &dy, &m) == -1 || n != m) {
 		if (rank == 0)
 			fprintf(stderr, "usage: spmd START:STOP[:STEP]"
 			    " START:STOP[:STEP] (ranges of equal length)\n");
@@ -73,29 +69,6 @@ main(int argc, char *argv[])
 	return 0;
 }
 
-/* START:STOP[:STEP] with Python's range() rules; -1 if malformed. */
-static int
-parse(const char *s, int64_t *start, int64_t *step, uint64_t *len)
-{
-	int64_t stop;
-	int end = 0;
-
-	*step = 1;
-	sscanf(s, "%" SCNd64 ":%" SCNd64 "%n:%" SCNd64 "%n", start, &stop,
-	    &end, step, &end);
-	if (end == 0 || s[end] != '\0' || *step == 0)
-		return -1;
-	if (*step > 0 && *start < stop)
-		*len = ((uint64_t)stop - (uint64_t)*start - 1) /
-		    (uint64_t)*step + 1;
-	else if (*step < 0 && *start > stop)
-		*len = ((uint64_t)*start - (uint64_t)stop - 1) /
-		    (0 - (uint64_t)*step) + 1;
-	else
-		*len = 0;
-	return 0;
-}
-
 /* The reduction: 128-bit integers as two uint64_t, added modulo 2^128. */
 static void
 add_i128(void *in, void *inout, int *len, MPI_Datatype *type)
@@ -110,20 +83,4 @@ add_i128(void *in, void *inout, int *len, MPI_Datatype *type)
 		b += a;
 		memcpy((char *)inout + 16 * i, &b, 16);
 	}
-}
-
-static void
-print_i128(i128 v)
-{
-	char buf[41], *p = buf + sizeof(buf) - 1;
-	u128 u = v < 0 ? -(u128)v : (u128)v;
-
-	*p = '\0';
-	do {
-		*--p = (char)('0' + u % 10);
-		u /= 10;
-	} while (u != 0);
-	if (v < 0)
-		*--p = '-';
-	fputs(p, stdout);
 }
