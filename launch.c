@@ -33,6 +33,7 @@
 
 extern char **environ;
 
+static int	self_path(char *buf, size_t len);
 static char	*executable(const char *path, const char *origin);
 static const char *probe(const char *path);
 static int	read_answer(int fd, char *buf, size_t len);
@@ -57,14 +58,12 @@ launch_find_worker(const char *given)
 {
 	char self[PATH_MAX], *beside, *found = NULL;
 	const char *env, *origin = NULL, *why;
-	ssize_t n;
 
 	if (given != NULL)
 		found = executable(given, origin = "--worker");
 	else if ((env = getenv("MAPREDUCE_WORKER")) != NULL && *env != '\0')
 		found = executable(env, origin = "MAPREDUCE_WORKER");
-	else if ((n = readlink("/proc/self/exe", self, sizeof(self) - 1)) > 0) {
-		self[n] = '\0';
+	else if (self_path(self, sizeof(self)) == 0) {
 		if (asprintf(&beside, "%s/worker", dirname(self)) == -1)
 			err(1, "asprintf");
 		found = executable(beside, NULL);
@@ -79,6 +78,18 @@ launch_find_worker(const char *given)
 		errx(origin != NULL ? 2 : 1, "'%s' is not a worker of this"
 		    " mapreduce: %s", found, why);
 	return found;
+}
+
+/* Our own executable's absolute path into buf; -1 if it cannot be read. */
+static int
+self_path(char *buf, size_t len)
+{
+	ssize_t n;
+
+	if ((n = readlink("/proc/self/exe", buf, len - 1)) == -1)
+		return -1;
+	buf[n] = '\0';
+	return 0;
 }
 
 /*
@@ -225,7 +236,6 @@ launch_under_process_manager(int argc, char *argv[], int workers)
 {
 	const char *mpiexec;
 	char **args, self[PATH_MAX];
-	ssize_t len;
 	int n = 0, k;
 #ifndef OPEN_MPI
 	char usize[32];
@@ -240,9 +250,8 @@ launch_under_process_manager(int argc, char *argv[], int workers)
 	if (getenv(REEXEC_MARK) != NULL)
 		errx(1, "'%s' started mapreduce without the process manager"
 		    " of the MPI it was built with", mpiexec);
-	if ((len = readlink("/proc/self/exe", self, sizeof(self) - 1)) == -1)
+	if (self_path(self, sizeof(self)) == -1)
 		err(1, "/proc/self/exe");
-	self[len] = '\0';
 	if ((args = calloc((size_t)argc + 6, sizeof(*args))) == NULL)
 		err(1, "calloc");
 	args[n++] = (char *)mpiexec;
