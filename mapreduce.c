@@ -61,8 +61,7 @@ main(int argc, char *argv[])
 		require_matching_workers(opt.workers, size - 1, rank);
 		inter = transport_static(rank == 0);
 		if (rank != 0) {
-			serve(inter);
-			transport_disconnect(&inter);
+			serve(&inter);
 			MPI_Finalize();
 			cli_release(&opt);
 			return 0;

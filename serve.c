@@ -19,7 +19,7 @@ static int	task_is_valid(const struct mr_task *t,
 		    const struct mr_range *ranges, const struct mr_block *b);
 
 void
-serve(MPI_Comm manager)
+serve(MPI_Comm *manager)
 {
 	struct mr_result res = { MR_MAGIC, MR_PROTOCOL_VERSION, MR_STATUS_OK,
 	    0 };
@@ -29,15 +29,16 @@ serve(MPI_Comm manager)
 	unsigned char *bytes = NULL;
 	size_t len = 0;
 
-	transport_recv_task(manager, &task, &ranges);
-	transport_recv_block(manager, &block);
+	transport_recv_task(*manager, &task, &ranges);
+	transport_recv_block(*manager, &block);
 
 	res.status = compute(&task, ranges, &block, &bytes, &len);
 	res.size = len;
-	transport_send_result(manager, &res);
-	transport_send_bytes(manager, bytes, (int)len);
+	transport_send_result(*manager, &res);
+	transport_send_bytes(*manager, bytes, (int)len);
 
-	transport_recv_stop(manager);
+	transport_recv_stop(*manager);
+	transport_disconnect(manager);
 	free(bytes);
 	free(ranges);
 }

@@ -47,8 +47,7 @@ main(int argc, char *argv[])
 			    " mpiexec -n 1 mapreduce : -n N worker");
 		manager = transport_static(0);
 	}
-	serve(manager);
-	transport_disconnect(&manager);
+	serve(&manager);
 	MPI_Finalize();
 	return 0;
 }
