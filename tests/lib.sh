@@ -105,6 +105,28 @@ expect_sum() {
 	expect_value "$desc" "$value" "$@"
 }
 
+# copy_tree DIR: a clean copy of the source tree at DIR, to build and
+# install apart from the tree under test.
+copy_tree() {
+	cp -Rp "$TOP" "$1"
+	make -s -C "$1" distclean >/dev/null 2>&1
+}
+
+# build_with_mpi DESCRIPTION DIR MPICC MPIEXEC: one test, that mapreduce
+# and worker build in a copy at DIR with another MPI.  The flags are plain,
+# whatever an outer make passes down: check-sanitize's would sanitize that
+# MPI too, and its libraries' leaks at exit are not ours.
+build_with_mpi() {
+	copy_tree "$2"
+	if env -u MAKEFLAGS -u MFLAGS make -s -C "$2" MPICC="$3" \
+	    MPIEXEC="$4" CFLAGS="-O2 -g" LDFLAGS= mapreduce worker \
+	    >"$TMP/make.log" 2>&1; then
+		ok "$1"
+	else
+		not_ok "$1" "$(tail -n 20 "$TMP/make.log")"
+	fi
+}
+
 # expect_fail DESCRIPTION CODE PATTERN: the last run exited with CODE,
 # printed nothing on stdout and one line on stderr that matches the
 # extended regular expression PATTERN.

@@ -4,8 +4,7 @@
 
 # Build a copy of the sources, so that the tree under test stays as it is.
 src=$TMP/src prefix=$TMP/prefix
-cp -Rp "$TOP" "$src"
-make -s -C "$src" distclean >/dev/null 2>&1
+copy_tree "$src"
 if make -s -C "$src" install PREFIX="$prefix" MPICC="${MPICC:-mpicc}" \
     >"$TMP/make.log" 2>&1; then
 	ok "make install PREFIX=..."

@@ -15,18 +15,9 @@ if ! [ -x "$STOCK_MPICC" ] || ! [ -x "$STOCK_MPIEXEC" ]; then
 	exit
 fi
 
-# A plain build, whatever flags an outer make passes down (check-sanitize's
-# would also sanitize this MPICH, whose hwloc plugins leak at exit).
 src=$TMP/src
-cp -Rp "$TOP" "$src"
-make -s -C "$src" distclean >/dev/null 2>&1
-if env -u MAKEFLAGS -u MFLAGS make -s -C "$src" MPICC="$STOCK_MPICC" \
-    MPIEXEC="$STOCK_MPIEXEC" CFLAGS="-O2 -g" LDFLAGS= \
-    mapreduce worker >"$TMP/make.log" 2>&1; then
-	ok "builds with Debian's MPICH (ch4:ucx)"
-else
-	not_ok "builds with Debian's MPICH (ch4:ucx)" "$(tail -n 20 "$TMP/make.log")"
-fi
+build_with_mpi "builds with Debian's MPICH (ch4:ucx)" "$src" "$STOCK_MPICC" \
+    "$STOCK_MPIEXEC"
 
 MPIEXEC=$STOCK_MPIEXEC MR=$src/mapreduce mr -w 2 -r 1:11
 expect_fail "spawn unsupported: one line that names the static launch" 1 \

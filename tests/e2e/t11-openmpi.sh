@@ -18,17 +18,8 @@ fi
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 export OMPI_MCA_rmaps_base_oversubscribe=1
 
-# A plain build, whatever flags an outer make passes down.
 src=$TMP/src
-cp -Rp "$TOP" "$src"
-make -s -C "$src" distclean >/dev/null 2>&1
-if env -u MAKEFLAGS -u MFLAGS make -s -C "$src" MPICC="$OMPI_MPICC" \
-    MPIEXEC="$OMPI_MPIEXEC" CFLAGS="-O2 -g" LDFLAGS= \
-    mapreduce worker >"$TMP/make.log" 2>&1; then
-	ok "builds with Open MPI"
-else
-	not_ok "builds with Open MPI" "$(tail -n 20 "$TMP/make.log")"
-fi
+build_with_mpi "builds with Open MPI" "$src" "$OMPI_MPICC" "$OMPI_MPIEXEC"
 
 MPIEXEC=$OMPI_MPIEXEC
 MR=$src/mapreduce
