@@ -13,6 +13,7 @@
 #include "arith.h"
 #include "cli.h"
 #include "common.h"
+#include "guard.h"
 #include "launch.h"
 #include "serve.h"
 #include "transport.h"
@@ -50,7 +51,8 @@ main(int argc, char *argv[])
 	if (launch_world_size() == 1) {		/* spawn the workers */
 		worker = launch_find_worker(opt.worker);
 		launch_under_process_manager(argc, argv, opt.workers);
-	}
+	} else
+		guard_worker(0);	/* ranks 1..N work: guard them */
 
 	MPI_Init(&argc, &argv);
 	transport_arm(opt.timeout);
@@ -62,6 +64,7 @@ main(int argc, char *argv[])
 		inter = transport_static(rank == 0);
 		if (rank != 0) {
 			serve(&inter);
+			guard_release();
 			MPI_Finalize();
 			cli_release(&opt);
 			return 0;
@@ -127,6 +130,7 @@ require_matching_workers(int asked, int started, int rank)
 		warnx("-w %d, but mpiexec started %d worker%s beside the"
 		    " manager (try 'mapreduce --help')", asked, started,
 		    started == 1 ? "" : "s");
+	guard_release();
 	MPI_Finalize();
 	exit(2);
 }

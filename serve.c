@@ -7,6 +7,7 @@
 
 #include "arith.h"
 #include "common.h"
+#include "guard.h"
 #include "kernel.h"
 #include "range.h"
 #include "serve.h"
@@ -28,11 +29,14 @@ serve(MPI_Comm *manager)
 	struct mr_block block;
 	unsigned char *bytes = NULL;
 	size_t len = 0;
+	int index;
 
 	transport_recv_task(*manager, &task, &ranges);
 	transport_recv_block(*manager, &block);
 
 	res.status = compute(&task, ranges, &block, &bytes, &len);
+	MPI_Comm_rank(*manager, &index);
+	guard_fault(index);
 	res.size = len;
 	transport_send_result(*manager, &res);
 	transport_send_bytes(*manager, bytes, (int)len);

@@ -18,6 +18,7 @@
 
 #define WAIT_MIN_NS	1000		/* first sleep between two tests: 1 us */
 #define WAIT_MAX_NS	1000000		/* longest sleep: 1 ms of latency at most */
+#define FAILURE_GRACE_NS 500000000	/* see transport_check() */
 
 static void	wait_sleeping(MPI_Request *req, const char *what);
 static void	die_with_parent(void);
@@ -27,11 +28,22 @@ static void	on_signal(int sig);
 /* The line on_signal() prints for SIGALRM, made in advance. */
 static char	timeout_msg[80];
 
+/*
+ * When a worker dies, the manager and the other workers see their
+ * collectives fail; the dead worker's guard (guard.c) has the real story
+ * and ends the run within milliseconds.  So a failed MPI call holds its
+ * line back for a moment, and is usually taken down before it says
+ * anything less precise.
+ */
 void
 transport_check(int rc, const char *what)
 {
-	if (rc != MPI_SUCCESS)
-		transport_fail("%s: %s", what, transport_strerror(rc));
+	struct timespec grace = { 0, FAILURE_GRACE_NS };
+
+	if (rc == MPI_SUCCESS)
+		return;
+	nanosleep(&grace, NULL);
+	transport_fail("%s: %s", what, transport_strerror(rc));
 }
 
 void
@@ -117,6 +129,10 @@ transport_strerror(int rc)
 	if (MPI_Error_class(rc, &cls) != MPI_SUCCESS ||
 	    MPI_Error_string(cls, msg, &len) != MPI_SUCCESS)
 		strcpy(msg, "unknown MPI error");
+#ifdef MPIX_ERR_PROC_FAILED
+	if (cls == MPIX_ERR_PROC_FAILED)	/* its string is "Unknown..." */
+		strcpy(msg, "a process of the run failed");
+#endif
 	msg[strcspn(msg, "\n")] = '\0';
 	return msg;
 }

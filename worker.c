@@ -8,6 +8,7 @@
 #include <mpi.h>
 
 #include "common.h"
+#include "guard.h"
 #include "serve.h"
 #include "transport.h"
 
@@ -15,12 +16,13 @@ int
 main(int argc, char *argv[])
 {
 	MPI_Comm manager;
-	int rank, size;
+	int rank, size, spawned;
 
 	if (argc == 2 && strcmp(argv[1], MR_PROBE_OPTION) == 0) {
 		printf(MR_PROBE_ANSWER, MR_PROTOCOL_VERSION);
 		return fflush(stdout) == 0 ? 0 : 1;
 	}
+	spawned = argc == 2 && strcmp(argv[1], MR_SPAWNED_OPTION) == 0;
 #ifdef MPICH_VERSION
 	/*
 	 * Spawned workers exchange a few bytes among themselves (the local
@@ -30,9 +32,10 @@ main(int argc, char *argv[])
 	 * started beside the manager, whose world it shares.  A user's own
 	 * setting wins.
 	 */
-	if (argc == 2 && strcmp(argv[1], MR_SPAWNED_OPTION) == 0)
+	if (spawned)
 		setenv("MPIR_CVAR_NOLOCAL", "1", 0);
 #endif
+	guard_worker(spawned);
 	MPI_Init(&argc, &argv);
 	if ((manager = transport_parent()) == MPI_COMM_NULL) {
 		MPI_Comm_rank(MPI_COMM_WORLD, &rank);
@@ -48,6 +51,7 @@ main(int argc, char *argv[])
 		manager = transport_static(0);
 	}
 	serve(&manager);
+	guard_release();
 	MPI_Finalize();
 	return 0;
 }

@@ -1,0 +1,147 @@
+/* guard.c - when a worker dies: the guard that reports it, the fault that tests it */
+
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
+#include <sys/mman.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "guard.h"
+
+#define ABORT_GRACE_S	10	/* the process manager kills us well before */
+
+/* Shared by the guard and its worker: set by guard_release(). */
+static volatile sig_atomic_t *released;
+
+static void	report(int index, pid_t pid, int status);
+static void	abort_run(int pmi_fd) __attribute__((noreturn));
+
+void
+guard_worker(int spawned)
+{
+	const char *fd, *rank, *size;
+	pid_t child, guard = getpid();
+	int index, status;
+
+	/*
+	 * hydra's PMI-1 socket, which the guard keeps open for the child;
+	 * MPI_LOCALNRANKS tells hydra from srun, whose PMI_FD speaks PMI-2.
+	 */
+	if ((fd = getenv("PMI_FD")) == NULL ||
+	    getenv("MPI_LOCALNRANKS") == NULL ||
+	    (rank = getenv("PMI_RANK")) == NULL ||
+	    (size = getenv("PMI_SIZE")) == NULL)
+		return;
+	index = atoi(rank) - (spawned ? 0 : 1);
+	if (index < 0 || (!spawned && atoi(size) < 2))
+		return;
+	released = mmap(NULL, sizeof(*released), PROT_READ | PROT_WRITE,
+	    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (released == MAP_FAILED || (child = fork()) == -1) {
+		released = NULL;
+		return;				/* work unguarded */
+	}
+	if (child == 0) {
+#ifdef __linux__
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+#endif
+		if (getppid() != guard)		/* the guard died meanwhile */
+			_exit(1);
+		return;
+	}
+	/*
+	 * SIGINT and SIGTERM keep their default: hydra signals the whole
+	 * process group, and the guard goes with the worker.  So does a
+	 * SIGKILL from hydra's clean-up, delivered to both in one call.
+	 */
+	signal(SIGPIPE, SIG_IGN);	/* see abort_run() */
+	while (waitpid(child, &status, 0) == -1)
+		if (errno != EINTR)
+			_exit(1);
+	if (*released)
+		_exit(WIFEXITED(status) ? WEXITSTATUS(status) : 1);
+	report(index, child, status);
+	abort_run(atoi(fd));
+}
+
+static void
+report(int index, pid_t pid, int status)
+{
+	char host[HOST_NAME_MAX + 1], how[80];
+
+	if (gethostname(host, sizeof(host)) == -1)
+		strcpy(host, "?");
+	host[sizeof(host) - 1] = '\0';
+	if (WIFSIGNALED(status))
+		snprintf(how, sizeof(how), "was killed by signal %d (%s)",
+		    WTERMSIG(status), strsignal(WTERMSIG(status)));
+	else
+		snprintf(how, sizeof(how), "exited with status %d",
+		    WEXITSTATUS(status));
+	fprintf(stderr, "mapreduce: worker %d (pid %ld on %s) %s before its"
+	    " work was done; run abandoned\n", index, (long)pid, host, how);
+	fflush(stderr);
+}
+
+void
+guard_release(void)
+{
+	if (released != NULL)
+		*released = 1;
+}
+
+/*
+ * MPI_Abort in the words of MPICH's PMI-1 wire protocol (simple_pmi.c):
+ * hydra ends every process of the run, quietly, and mpiexec exits with the
+ * code given.  The short pause lets hydra forward our line first.  A
+ * socket the worker closed fails the write (EPIPE), and we just go.
+ */
+static void
+abort_run(int pmi_fd)
+{
+	static const char cmd[] = "cmd=abort exitcode=1\n";
+	struct timespec pause = { 0, 50 * 1000 * 1000 };
+
+	nanosleep(&pause, NULL);
+	if (write(pmi_fd, cmd, sizeof(cmd) - 1) == (ssize_t)(sizeof(cmd) - 1))
+		sleep(ABORT_GRACE_S);
+	_exit(1);
+}
+
+void
+guard_fault(int index)
+{
+	const char *spec;
+	char *how;
+	long k;
+
+	if ((spec = getenv("MAPREDUCE_FAULT")) == NULL)
+		return;
+	k = strtol(spec, &how, 10);
+	if (how == spec || *how != ':' || k != index)
+		return;
+	how++;
+	if (strcmp(how, "exit") == 0)
+		_exit(3);
+	if (strcmp(how, "abort") == 0)
+		abort();
+	if (strcmp(how, "kill") == 0)
+		raise(SIGKILL);
+	if (strcmp(how, "segv") == 0) {
+		signal(SIGSEGV, SIG_DFL);	/* a sanitizer's handler */
+		raise(SIGSEGV);
+	}
+	if (strcmp(how, "hang") == 0)
+		for (;;)
+			pause();
+}
