@@ -186,6 +186,20 @@ else
 	    "took $elapsed s, workers: $(placement)" "$(describe_run)"
 fi
 
+# A worker that dies on another host: its guard names it, the run ends.
+start=$(date +%s)
+MAPREDUCE_FAULT=1:kill on_hosts "$HERE:1,$IP1:1,$IP2:1" -n 1 "$MR" -w 2 \
+    --worker "$WORKER" -r 0:100000000 -r 0:100000000
+elapsed=$(($(date +%s) - start))
+died='^mapreduce: worker 1 \(pid [0-9]+ on [^ ]+\) was killed by signal 9 '
+if [ "$rc" -eq 1 ] && [ "$elapsed" -le 5 ] && ! [ -s "$TMP/out" ] &&
+    [ "$(wc -l <"$TMP/err")" -eq 1 ] && grep -Eq "$died" "$TMP/err"; then
+	ok "worker 1 killed on another host: one line, exit 1 in time"
+else
+	not_ok "worker 1 killed on another host: one line, exit 1 in time" \
+	    "took $elapsed s, workers: $(placement)" "$(describe_run)"
+fi
+
 # Workers die with their run, on every host.
 sleep 1
 left=$(ip netns pids mrhost1; ip netns pids mrhost2)
