@@ -12,11 +12,15 @@
  *   - cli_parse() returns 0 or -1;
  *   - on -1: o->error is non-empty, NUL-terminated inside the buffer, one
  *     line (no \n, \r, \v or \f), and nothing is left allocated
- *     (o->ranges NULL, nranges 0);
+ *     (o->ranges and o->kernel NULL, nranges 0);
  *   - on 0 without --help or --version: at least one range, each with a
  *     non-zero step; without --truncate every range has o->length elements,
  *     with it o->length is the shortest length; workers is 0 or 1 to
- *     CLI_WORKERS_MAX; a --worker path is non-empty.
+ *     CLI_WORKERS_MAX; a --worker path is non-empty; map and reduce are
+ *     operations of common.h, MR_MAP_KERNEL exactly when -k gave a
+ *     non-empty path (and a symbol, if any, non-empty); square has one
+ *     range; min and max reduce a map that has elements; --chunk only
+ *     with the dynamic schedule.
  * cli_release() is called after every input, so LeakSanitizer reports
  * anything else left allocated.  With -DFUZZ_CLI_HELP_ONLY, also checks
  * cli.h's promise that after --help or --version only that flag is set.
@@ -73,7 +77,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		CHECK(memchr(o.error, '\0', sizeof(o.error)) != NULL);
 		CHECK(o.error[0] != '\0');
 		CHECK(strpbrk(o.error, "\n\r\v\f") == NULL);
-		CHECK(o.ranges == NULL && o.nranges == 0);
+		CHECK(o.ranges == NULL && o.nranges == 0 && o.kernel == NULL);
 	} else if (o.help || o.version) {
 #ifdef FUZZ_CLI_HELP_ONLY
 		CHECK(o.help + o.version == 1);
@@ -96,9 +100,18 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		CHECK(o.workers == 0 ||
 		    (o.workers >= 1 && o.workers <= CLI_WORKERS_MAX));
 		CHECK(o.worker == NULL || o.worker[0] != '\0');
+		CHECK(o.map >= MR_MAP_PRODUCT && o.map <= MR_MAP_KERNEL);
+		CHECK(o.reduce >= MR_REDUCE_SUM && o.reduce <= MR_REDUCE_MAX);
+		CHECK((o.map == MR_MAP_KERNEL) == (o.kernel != NULL));
+		CHECK(o.kernel == NULL || o.kernel[0] != '\0');
+		CHECK(o.symbol == NULL || o.symbol[0] != '\0');
+		CHECK(o.map != MR_MAP_SQUARE || o.nranges == 1);
+		CHECK(o.length > 0 || (o.reduce != MR_REDUCE_MIN &&
+		    o.reduce != MR_REDUCE_MAX));
+		CHECK(o.chunk == 0 || o.schedule == MR_SCHEDULE_DYNAMIC);
 	}
 	cli_release(&o);
-	CHECK(o.ranges == NULL && o.nranges == 0);
+	CHECK(o.ranges == NULL && o.nranges == 0 && o.kernel == NULL);
 	free(buf);
 	return 0;
 }
