@@ -44,15 +44,15 @@ WARN = -Wall -Wextra -Wpedantic -Wshadow -Wconversion -Wsign-conversion \
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) \
 	     -DLIBEXECDIR='"$(LIBEXECDIR)"' -DMPIEXEC='"$(MPIEXEC)"' \
 	     -DVERSION='"$(VERSION)"'
-LIBS = -lgmp
+LIBS = -lgmp -lm -ldl
 
 # Modules without MPI, shared by both programs and the unit tests.
-CORE_OBJ = range.o arith.o kernel.o
-MANAGER_OBJ = mapreduce.o cli.o guard.o launch.o serve.o transport.o
-WORKER_OBJ = worker.o guard.o serve.o transport.o
+CORE_OBJ = range.o arith.o kernel.o dsum.o reduce.o map.o
+MANAGER_OBJ = mapreduce.o cli.o guard.o launch.o plugin.o serve.o transport.o
+WORKER_OBJ = worker.o guard.o plugin.o serve.o transport.o
 MPI_OBJ = mapreduce.o launch.o serve.o transport.o worker.o
-UNIT = tests/unit/t-range tests/unit/t-arith tests/unit/t-kernel
-HDR = common.h range.h arith.h kernel.h cli.h guard.h launch.h serve.h transport.h
+UNIT = tests/unit/t-range tests/unit/t-arith tests/unit/t-kernel tests/unit/t-reduce
+HDR = common.h mapreduce.h range.h arith.h kernel.h dsum.h reduce.h map.h cli.h guard.h launch.h plugin.h serve.h transport.h
 BUILD_FLAGS = .build-flags
 
 all: mapreduce worker .mpi.mk
@@ -71,7 +71,7 @@ worker: $(WORKER_OBJ) $(CORE_OBJ)
 $(MPI_OBJ): %.o: %.c $(HDR) $(BUILD_FLAGS) | $(MPI_SETUP)
 	$(MPICC) $(ALL_CFLAGS) -c -o $@ $<
 
-range.o arith.o kernel.o cli.o guard.o: %.o: %.c $(HDR) $(BUILD_FLAGS) | $(MPI_SETUP)
+range.o arith.o kernel.o dsum.o reduce.o map.o cli.o guard.o plugin.o: %.o: %.c $(HDR) $(BUILD_FLAGS) | $(MPI_SETUP)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 tests/unit/%: tests/unit/%.c tests/unit/tap.h tests/unit/rng.h $(CORE_OBJ)

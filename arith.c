@@ -93,17 +93,36 @@ arith_encode(const mpz_t v, size_t *len)
 }
 
 int
-arith_decode_add(mpz_t sum, const unsigned char *buf, size_t len)
+arith_decode(mpz_t v, const unsigned char *buf, size_t len)
 {
-	mpz_t v;
-
 	if (len < 1 || buf[0] > 1)
 		return -1;
-	mpz_init(v);
 	mpz_import(v, len - 1, 1, 1, 1, 0, buf + 1);
 	if (buf[0] == 1)
 		mpz_neg(v, v);
-	mpz_add(sum, sum, v);
-	mpz_clear(v);
 	return 0;
+}
+
+int
+arith_decode_add(mpz_t sum, const unsigned char *buf, size_t len)
+{
+	mpz_t v;
+	int rc;
+
+	mpz_init(v);
+	if ((rc = arith_decode(v, buf, len)) == 0)
+		mpz_add(sum, sum, v);
+	mpz_clear(v);
+	return rc;
+}
+
+void
+arith_set_i128(mpz_t out, int128 v)
+{
+	uint128 m = v < 0 ? -(uint128)v : (uint128)v;
+	uint64_t words[2] = { (uint64_t)m, (uint64_t)(m >> 64) };
+
+	mpz_import(out, 2, -1, sizeof(words[0]), 0, 0, words);
+	if (v < 0)
+		mpz_neg(out, out);
 }

@@ -120,5 +120,10 @@ void	acc256_flush(struct acc256 *a, struct acc *acc);
  */
 unsigned char *arith_encode(const mpz_t v, size_t *len);
 int	arith_decode_add(mpz_t sum, const unsigned char *buf, size_t len);
+/* The same, storing the integer in v (initialised) instead of adding it. */
+int	arith_decode(mpz_t v, const unsigned char *buf, size_t len);
+
+/* out = v; out initialised by the caller. */
+void	arith_set_i128(mpz_t out, int128 v);
 
 #endif /* MR_ARITH_H */

@@ -1,6 +1,7 @@
 /* cli.c - the manager's command line: options, --help, input checks */
 
 #include <getopt.h>
+#include <limits.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -21,9 +22,27 @@ static int	add_range(struct options *o, const char *spec);
 static int	parse_workers(struct options *o, const char *s);
 static int	parse_count(const char *s, long max, long *n);
 static int	check_lengths(struct options *o);
+static int	parse_kernel(struct options *o, const char *spec);
+static int	parse_word(struct options *o, const char *what, const char *s,
+		    const char *const *words, int *value);
+static int	check_operations(struct options *o);
+
+/* Names of enum mr_map and enum mr_reduce values, by value. */
+const char *const cli_map_names[] = { "", "product", "sum", "min", "max",
+    "square", "kernel", NULL };
+const char *const cli_reduce_names[] = { "", "sum", "product", "min", "max",
+    NULL };
+static const char *const schedule_names[] = { "static", "dynamic", NULL };
+static const char *const format_names[] = { "text", "value", "json", NULL };
 
 static const struct option longopts[] = {
 	{ "range",	required_argument,	NULL,	'r' },
+	{ "map",	required_argument,	NULL,	'm' },
+	{ "reduce",	required_argument,	NULL,	'R' },
+	{ "kernel",	required_argument,	NULL,	'k' },
+	{ "schedule",	required_argument,	NULL,	'S' },
+	{ "chunk",	required_argument,	NULL,	'C' },
+	{ "format",	required_argument,	NULL,	'F' },
 	{ "truncate",	no_argument,		NULL,	't' },
 	{ "verbose",	no_argument,		NULL,	'v' },
 	{ "workers",	required_argument,	NULL,	'w' },
@@ -41,17 +60,50 @@ static const struct option longopts[] = {
 int
 cli_parse(int argc, char *argv[], struct options *o)
 {
-	int ch, before;
+	int ch, before, map_given = 0;
 	long n;
 
 	memset(o, 0, sizeof(*o));
+	o->map = MR_MAP_PRODUCT;
+	o->reduce = MR_REDUCE_SUM;
 	opterr = 0;	/* getopt's own messages would make two lines */
 	optind = 0;	/* glibc: start afresh, even if called before */
-	while ((before = optind, ch = getopt_long(argc, argv, "+:r:tvw:hV",
+	while ((before = optind, ch = getopt_long(argc, argv, "+:r:m:R:k:tvw:hV",
 	    longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'r':
 			if (add_range(o, optarg) == -1)
+				return -1;
+			break;
+		case 'm':
+			if (parse_word(o, "map", optarg, cli_map_names,
+			    &o->map) == -1)
+				return -1;
+			map_given = 1;
+			break;
+		case 'R':
+			if (parse_word(o, "reduce", optarg, cli_reduce_names,
+			    &o->reduce) == -1)
+				return -1;
+			break;
+		case 'k':
+			if (parse_kernel(o, optarg) == -1)
+				return -1;
+			break;
+		case 'S':
+			if (parse_word(o, "schedule", optarg, schedule_names,
+			    &o->schedule) == -1)
+				return -1;
+			break;
+		case 'C':
+			if (parse_count(optarg, LONG_MAX, &n) == -1)
+				return fail(o, "bad chunk '%s': must be a count"
+				    " of elements from 1", optarg);
+			o->chunk = (uint64_t)n;
+			break;
+		case 'F':
+			if (parse_word(o, "format", optarg, format_names,
+			    &o->format) == -1)
 				return -1;
 			break;
 		case 't':
@@ -92,30 +144,39 @@ cli_parse(int argc, char *argv[], struct options *o)
 	if (o->nranges == 0 &&	/* the seed: range(1, 101), range(101, 201) */
 	    (add_range(o, "1:101") == -1 || add_range(o, "101:201") == -1))
 		return -1;
-	return check_lengths(o);
+	if (map_given && o->kernel != NULL)
+		return fail(o, "-m and -k exclude each other: the kernel maps");
+	if (check_lengths(o) == -1)
+		return -1;
+	return check_operations(o);
 }
 
 void
 cli_release(struct options *o)
 {
 	free(o->ranges);
+	free(o->kernel);
 	o->ranges = NULL;
 	o->nranges = 0;
+	o->kernel = NULL;
+	o->symbol = NULL;
 }
 
 void
 cli_help(void)
 {
 	printf(
-"usage: mapreduce [-tv] [-w N] [--timeout SECONDS] [--worker PATH]\n"
-"                 [-r START:STOP[:STEP]] ...\n"
+"usage: mapreduce [-tv] [-m OP | -k FILE.so[:SYMBOL]] [-R OP] [-w N]\n"
+"                 [--schedule static|dynamic] [--chunk N]\n"
+"                 [--format text|value|json] [--timeout SECONDS]\n"
+"                 [--worker PATH] [-r START:STOP[:STEP]] ...\n"
 "       mapreduce --help | --version\n"
 "\n"
-"Sum the products of integer ranges, element by element, on MPI workers:\n"
-"the C twin of Python's reduce(sum, map(product, *ranges)), exact for any\n"
-"input.  The manager spawns the worker processes, hands each a block of\n"
-"indices, and adds up their partial sums.  Start it under mpiexec with one\n"
-"process and room in the universe for the workers:\n"
+"Map integer ranges element by element and reduce the values, on MPI\n"
+"workers: the C twin of Python's reduce(sum, map(product, *ranges)), exact\n"
+"for any input.  The manager spawns the worker processes, hands each a\n"
+"block of indices, and reduces their partial results.  Start it under\n"
+"mpiexec with one process and room in the universe for the workers:\n"
 "\n"
 "  mpiexec -n 1 -usize 17 mapreduce -r 1:101 -r 101:201\n"
 "\n"
@@ -128,11 +189,27 @@ cli_help(void)
 "\n"
 "options:\n"
 "  -r, --range START:STOP[:STEP]\n"
-"                      one factor of the product, as Python's range(); repeat\n"
-"                      for more factors (default: -r 1:101 -r 101:201)\n"
+"                      one argument of the map, as Python's range(); repeat\n"
+"                      for more (default: -r 1:101 -r 101:201)\n"
 "  -t, --truncate      stop at the shortest range, as map() does, instead of\n"
 "                      refusing ranges of different lengths\n"
-"  -v, --verbose       say on stderr how many workers run which blocks\n"
+"  -m, --map OP        product (default), sum, min, max, or square (of one\n"
+"                      range): what each element's values become\n"
+"  -k, --kernel FILE.so[:SYMBOL]\n"
+"                      map with a user kernel (mapreduce.h; SYMBOL defaults\n"
+"                      to mapreduce_kernel), loaded by every worker\n"
+"  -R, --reduce OP     sum (default), product, min or max of the values;\n"
+"                      integers exact at any size, doubles summed exactly\n"
+"                      and rounded once\n"
+"      --schedule static|dynamic\n"
+"                      static (default): one block per worker; dynamic:\n"
+"                      chunks on request, for uneven maps\n"
+"      --chunk N       elements per dynamic chunk (default: enough for\n"
+"                      about 16 chunks per worker)\n"
+"      --format text|value|json\n"
+"                      the sentence (default), the value alone, or one JSON\n"
+"                      object with the run's facts\n"
+"  -v, --verbose       per-worker statistics on stderr at the end\n"
 "  -w, --workers N     number of workers, 1 to %d (default: the MPI\n"
 "                      universe size minus 1, or 1 when that is unknown)\n"
 "      --timeout SECONDS\n"
@@ -144,10 +221,10 @@ cli_help(void)
 "  -V, --version       print the version and the MPI library, and exit\n"
 "\n"
 "exit status:\n"
-"  0  the sum was printed\n"
+"  0  the result was printed\n"
 "  1  a run-time failure: MPI, spawning, a worker, no worker executable,\n"
 "     no mpiexec to start under\n"
-"  2  bad command line or input\n"
+"  2  bad command line or input, or a bad kernel\n"
 "  124  --timeout expired; 130, 143  interrupted by SIGINT, SIGTERM\n",
 	    CLI_WORKERS_MAX, LIBEXECDIR);
 }
@@ -248,6 +325,70 @@ parse_count(const char *s, long max, long *n)
 		p++;
 	*n = strlen(p) > 9 ? max + 1 : strtol(p, NULL, 10);
 	return *n >= 1 && *n <= max ? 0 : -1;
+}
+
+/* -k FILE.so[:SYMBOL]: the last colon splits, as a path may hold others. */
+static int
+parse_kernel(struct options *o, const char *spec)
+{
+	char *colon;
+
+	if (o->kernel != NULL)
+		return fail(o, "more than one -k");
+	if (*spec == '\0')
+		return fail(o, "-k needs a shared object");
+	if ((o->kernel = strdup(spec)) == NULL)
+		return fail(o, "out of memory");
+	if ((colon = strrchr(o->kernel, ':')) != NULL &&
+	    strchr(colon, '/') == NULL) {
+		*colon = '\0';
+		o->symbol = colon + 1;
+		if (*o->symbol == '\0' || *o->kernel == '\0')
+			return fail(o, "bad kernel '%s': FILE.so[:SYMBOL]",
+			    spec);
+	}
+	o->map = MR_MAP_KERNEL;
+	return 0;
+}
+
+/* One of words (index 0 unused when it is ""), into *value. */
+static int
+parse_word(struct options *o, const char *what, const char *s,
+    const char *const *words, int *value)
+{
+	char list[128] = "";
+	int i;
+
+	for (i = 0; words[i] != NULL; i++) {
+		if (words[i][0] == '\0' || strcmp(words[i], "kernel") == 0)
+			continue;
+		if (strcmp(s, words[i]) == 0) {
+			*value = i;
+			return 0;
+		}
+		snprintf(list + strlen(list), sizeof(list) - strlen(list),
+		    "%s%s", list[0] != '\0' ? ", " : "", words[i]);
+	}
+	return fail(o, "bad %s '%s': one of %s", what, s, list);
+}
+
+/*
+ * What can be known before any work: the operations fit the ranges.  A
+ * kernel's own limits are checked once it is loaded.
+ */
+static int
+check_operations(struct options *o)
+{
+	if (o->map == MR_MAP_SQUARE && o->nranges != 1)
+		return fail(o, "-m square takes one range, not %" PRIu32,
+		    o->nranges);
+	if (o->length == 0 && (o->reduce == MR_REDUCE_MIN ||
+	    o->reduce == MR_REDUCE_MAX))
+		return fail(o, "-R %s of an empty map has no value",
+		    cli_reduce_names[o->reduce]);
+	if (o->chunk != 0 && o->schedule != MR_SCHEDULE_DYNAMIC)
+		return fail(o, "--chunk needs --schedule dynamic");
+	return 0;
 }
 
 static int

@@ -10,11 +10,24 @@
 #define CLI_WORKERS_MAX	1048576		/* -w bound, far beyond any universe */
 #define CLI_TIMEOUT_MAX	31536000	/* --timeout bound: a year of seconds */
 
+enum cli_format {
+	CLI_FORMAT_TEXT = 0,		/* "Sum of the products equals N" */
+	CLI_FORMAT_VALUE,		/* "N" */
+	CLI_FORMAT_JSON			/* one JSON object */
+};
+
 struct options {
 	struct mr_range *ranges;	/* malloc(3)ed, nranges entries */
 	uint32_t nranges;		/* the arity of the map, >= 1 */
 	uint64_t length;		/* elements in the map */
 	int truncate;			/* --truncate: stop at the shortest range */
+	int map;			/* -m, an enum mr_map (-k: MR_MAP_KERNEL) */
+	int reduce;			/* -R, an enum mr_reduce */
+	char *kernel;			/* -k FILE.so (malloc(3)ed), or NULL */
+	char *symbol;			/* -k's :SYMBOL, in kernel's block, or NULL */
+	int schedule;			/* --schedule, an enum mr_schedule */
+	uint64_t chunk;			/* --chunk N, or 0 for the default */
+	int format;			/* --format, an enum cli_format */
 	int workers;			/* -w, or 0 for the MPI universe's choice */
 	const char *worker;		/* --worker PATH (points into argv), or NULL */
 	unsigned timeout;		/* --timeout SECONDS, or 0 for none */
@@ -37,6 +50,10 @@ int	cli_parse(int argc, char *argv[], struct options *o);
 
 /* Release what cli_parse() allocated; o->error stays. */
 void	cli_release(struct options *o);
+
+/* The option words of enum mr_map and enum mr_reduce, by value. */
+extern const char *const cli_map_names[];
+extern const char *const cli_reduce_names[];
 
 /* Print --help to stdout. */
 void	cli_help(void);

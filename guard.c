@@ -19,9 +19,16 @@
 #include "guard.h"
 
 #define ABORT_GRACE_S	10	/* the process manager kills us well before */
+#define STOP_GRACE_NS	200000000	/* for the manager to end a stopped
+					   run, well within transport.c's
+					   FAILURE_GRACE_NS */
 
-/* Shared by the guard and its worker: set by guard_release(). */
-static volatile sig_atomic_t *released;
+/* Shared by the guard and its worker. */
+struct shared {
+	volatile sig_atomic_t released;	/* set by guard_release() */
+	char running[256];		/* set by guard_running() */
+};
+static struct shared *shared;
 
 static void	report(int index, pid_t pid, int status);
 static void	abort_run(int pmi_fd) __attribute__((noreturn));
@@ -30,6 +37,7 @@ void
 guard_worker(int spawned)
 {
 	const char *fd, *rank, *size;
+	struct timespec stop_grace = { 0, STOP_GRACE_NS };
 	pid_t child, guard = getpid();
 	int index, status;
 
@@ -45,10 +53,10 @@ guard_worker(int spawned)
 	index = atoi(rank) - (spawned ? 0 : 1);
 	if (index < 0 || (!spawned && atoi(size) < 2))
 		return;
-	released = mmap(NULL, sizeof(*released), PROT_READ | PROT_WRITE,
+	shared = mmap(NULL, sizeof(*shared), PROT_READ | PROT_WRITE,
 	    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	if (released == MAP_FAILED || (child = fork()) == -1) {
-		released = NULL;
+	if (shared == MAP_FAILED || (child = fork()) == -1) {
+		shared = NULL;
 		return;				/* work unguarded */
 	}
 	if (child == 0) {
@@ -60,16 +68,23 @@ guard_worker(int spawned)
 		return;
 	}
 	/*
-	 * SIGINT and SIGTERM keep their default: hydra signals the whole
-	 * process group, and the guard goes with the worker.  So does a
-	 * SIGKILL from hydra's clean-up, delivered to both in one call.
+	 * mpiexec passes SIGINT and SIGTERM on to every process.  The
+	 * manager then ends the run with its own line, but only if hydra
+	 * does not see a worker die first: the guard outlives its worker
+	 * for a moment (stopped_by_signal()).  A SIGKILL from hydra's
+	 * clean-up reaches both in one call.
 	 */
+	signal(SIGINT, SIG_IGN);
+	signal(SIGTERM, SIG_IGN);
 	signal(SIGPIPE, SIG_IGN);	/* see abort_run() */
 	while (waitpid(child, &status, 0) == -1)
 		if (errno != EINTR)
 			_exit(1);
-	if (*released)
+	if (shared->released)
 		_exit(WIFEXITED(status) ? WEXITSTATUS(status) : 1);
+	if (WIFSIGNALED(status) && (WTERMSIG(status) == SIGINT ||
+	    WTERMSIG(status) == SIGTERM))
+		nanosleep(&stop_grace, NULL);	/* the run ends, or just us */
 	report(index, child, status);
 	abort_run(atoi(fd));
 }
@@ -88,16 +103,25 @@ report(int index, pid_t pid, int status)
 	else
 		snprintf(how, sizeof(how), "exited with status %d",
 		    WEXITSTATUS(status));
-	fprintf(stderr, "mapreduce: worker %d (pid %ld on %s) %s before its"
-	    " work was done; run abandoned\n", index, (long)pid, host, how);
+	fprintf(stderr, "mapreduce: worker %d (pid %ld on %s)%s%s %s before"
+	    " its work was done; run abandoned\n", index, (long)pid, host,
+	    shared->running[0] != '\0' ? " running " : "", shared->running,
+	    how);
 	fflush(stderr);
 }
 
 void
 guard_release(void)
 {
-	if (released != NULL)
-		*released = 1;
+	if (shared != NULL)
+		shared->released = 1;
+}
+
+void
+guard_running(const char *what)
+{
+	if (shared != NULL)
+		snprintf(shared->running, sizeof(shared->running), "%s", what);
 }
 
 /*

@@ -24,6 +24,9 @@ void	guard_worker(int spawned);
  */
 void	guard_release(void);
 
+/* What the worker runs, for the guard's line: "kernel 'k.so'". */
+void	guard_running(const char *what);
+
 /*
  * Worker `index`, after its first block: fail on purpose when the
  * environment says MAPREDUCE_FAULT=INDEX:HOW, HOW one of exit (status 3),

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <gmp.h>
 #include <mpi.h>
@@ -15,6 +16,8 @@
 #include "common.h"
 #include "guard.h"
 #include "launch.h"
+#include "plugin.h"
+#include "reduce.h"
 #include "serve.h"
 #include "transport.h"
 
@@ -22,22 +25,45 @@
 #define VERSION		"unknown"
 #endif
 
+/* The kernel as the manager checked it, and as the workers load it. */
+struct kernel_info {
+	char *spec;		/* "PATH\0SYMBOL\0", PATH absolute */
+	size_t len;		/* bytes of spec */
+	char *name;		/* its values, for the sentence */
+	int doubles;		/* its values are doubles */
+};
+
 static void	print_version(void);
+static void	check_kernel(const struct options *o, struct kernel_info *ki);
 static void	require_matching_workers(int asked, int started, int rank);
 static MPI_Comm	spawn_workers(const char *worker, int nworkers);
-static void	send_work(MPI_Comm inter, const struct options *o, int nworkers);
-static int	gather_sum(MPI_Comm inter, int nworkers, mpz_t sum);
+static void	send_work(MPI_Comm inter, const struct options *o,
+		    const struct kernel_info *ki, int nworkers);
+static void	hand_out_chunks(MPI_Comm inter, uint64_t next, uint64_t length,
+		    uint64_t chunk, int asking);
+static int	gather(MPI_Comm inter, int nworkers, struct partial *result,
+		    struct mr_result *res);
 static const char *status_text(int status);
+static void	print_result(const struct options *o,
+		    const struct kernel_info *ki, const char *value,
+		    int nworkers, double seconds);
+static void	print_json_string(const char *s);
+static void	print_statistics(const struct mr_result *res, int nworkers);
+static double	seconds_since(const struct timespec *t0);
 
 int
 main(int argc, char *argv[])
 {
+	struct kernel_info ki = { NULL, 0, NULL, 0 };
 	struct options opt;
+	struct partial result;
+	struct mr_result *res;
+	struct timespec t0;
 	MPI_Comm inter;
-	char *worker = NULL;
+	char *worker = NULL, *value;
 	int nworkers, failed, rank, size;
-	mpz_t sum;
 
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	if (cli_parse(argc, argv, &opt) == -1)
 		errx(2, "%s (try 'mapreduce --help')", opt.error);
 	if (opt.help) {
@@ -48,6 +74,8 @@ main(int argc, char *argv[])
 		print_version();
 		return 0;
 	}
+	if (opt.kernel != NULL)
+		check_kernel(&opt, &ki);
 	if (launch_world_size() == 1) {		/* spawn the workers */
 		worker = launch_find_worker(opt.worker);
 		launch_under_process_manager(argc, argv, opt.workers);
@@ -82,19 +110,30 @@ main(int argc, char *argv[])
 		    worker != NULL ? worker : "the static launch", opt.length,
 		    opt.length == 1 ? "" : "s");
 
-	send_work(inter, &opt, nworkers);
-	mpz_init(sum);
-	failed = gather_sum(inter, nworkers, sum);
+	if ((res = calloc((size_t)nworkers, sizeof(*res))) == NULL)
+		transport_fail("out of memory");
+	send_work(inter, &opt, &ki, nworkers);
+	partial_init(&result, opt.reduce, ki.doubles);
+	failed = gather(inter, nworkers, &result, res);
 	transport_disarm();
 	transport_send_stop(inter, failed);
 	transport_disconnect(&inter);
 	MPI_Finalize();
 
-	if (!failed)
-		gmp_printf("Sum of the products equals %Zd\n", sum);
+	if (!failed) {
+		if ((value = partial_format(&result)) == NULL)
+			errx(1, "out of memory");
+		print_result(&opt, &ki, value, nworkers, seconds_since(&t0));
+		free(value);
+	}
 	if (fflush(stdout) == EOF || ferror(stdout))
 		err(1, "stdout");
-	mpz_clear(sum);
+	if (opt.verbose)
+		print_statistics(res, nworkers);
+	partial_free(&result);
+	free(res);
+	free(ki.spec);
+	free(ki.name);
 	free(worker);
 	cli_release(&opt);
 	return failed ? 1 : 0;
@@ -115,6 +154,49 @@ print_version(void)
 			lib[len] = ' ';
 	printf("mapreduce %s (protocol %d)\nMPI: %s\nGMP: %s\n", VERSION,
 	    MR_PROTOCOL_VERSION, lib, gmp_version);
+}
+
+/*
+ * Load the kernel here first, so that a bad one is a one-line error (exit
+ * 2) before any process starts; the workers get its absolute path.
+ */
+static void
+check_kernel(const struct options *o, struct kernel_info *ki)
+{
+	struct plugin pl;
+	char why[512], *path;
+	size_t plen, slen;
+
+	if ((path = realpath(o->kernel, NULL)) == NULL)
+		err(2, "kernel '%s'", o->kernel);
+	if (plugin_open(&pl, path, o->symbol, why, sizeof(why)) == -1)
+		errx(2, "kernel '%s': %s", o->kernel, why);
+	if (o->nranges < pl.kernel->arity_min ||
+	    o->nranges > pl.kernel->arity_max)
+		errx(2, "kernel '%s' takes %u%s%.0u range%s, not %" PRIu32,
+		    o->kernel, pl.kernel->arity_min,
+		    pl.kernel->arity_max > pl.kernel->arity_min ? " to " : "",
+		    pl.kernel->arity_max > pl.kernel->arity_min ?
+		    pl.kernel->arity_max : 0u, pl.kernel->arity_max > 1 ?
+		    "s" : "", o->nranges);
+	ki->doubles = pl.kernel->type == MAPREDUCE_DOUBLE;
+	if (ki->doubles && o->reduce == MR_REDUCE_PRODUCT)
+		errx(2, "kernel '%s' maps to doubles: -R product is not offered"
+		    " for them (an exact product needs 53 bits per element)",
+		    o->kernel);
+	if ((ki->name = strdup(pl.kernel->name)) == NULL)
+		err(1, NULL);
+	plugin_close(&pl);
+	plen = strlen(path) + 1;
+	slen = strlen(o->symbol != NULL ? o->symbol : MAPREDUCE_KERNEL_SYMBOL)
+	    + 1;
+	if ((ki->spec = malloc(plen + slen)) == NULL)
+		err(1, NULL);
+	memcpy(ki->spec, path, plen);
+	memcpy(ki->spec + plen, o->symbol != NULL ? o->symbol :
+	    MAPREDUCE_KERNEL_SYMBOL, slen);
+	ki->len = plen + slen;
+	free(path);
 }
 
 /*
@@ -153,40 +235,89 @@ spawn_workers(const char *worker, int nworkers)
 	    worker, transport_strerror(rc), nworkers, worker);
 }
 
-/* Worker k gets elements [k * n / W, (k + 1) * n / W): sizes differ by <= 1. */
+/*
+ * Static: worker k gets elements [k * n / W, (k + 1) * n / W), sizes that
+ * differ by at most 1.  Dynamic: worker k starts with chunk k, and the
+ * rest go to whoever asks first.
+ */
 static void
-send_work(MPI_Comm inter, const struct options *o, int nworkers)
+send_work(MPI_Comm inter, const struct options *o,
+    const struct kernel_info *ki, int nworkers)
 {
 	struct mr_task task = { MR_MAGIC, MR_PROTOCOL_VERSION,
-	    MR_OP_PRODUCT_SUM, o->nranges, 0 };
+	    (uint16_t)o->map, (uint16_t)o->reduce, o->nranges,
+	    (uint32_t)o->schedule, (uint32_t)ki->len, 0, o->length };
 	struct mr_block *blocks;
 	uint128 n = o->length;
-	int k;
+	uint64_t chunk = o->chunk, next;
+	int k, asking = 0;
 
 	if ((blocks = calloc((size_t)nworkers, sizeof(*blocks))) == NULL)
 		transport_fail("out of memory");
+	if (chunk == 0)
+		chunk = o->length / ((uint64_t)nworkers * 16) + 1;
 	for (k = 0; k < nworkers; k++) {
-		blocks[k].first = (uint64_t)(n * (unsigned)k / (unsigned)nworkers);
-		blocks[k].count = (uint64_t)(n * (unsigned)(k + 1) /
-		    (unsigned)nworkers) - blocks[k].first;
+		if (o->schedule == MR_SCHEDULE_STATIC) {
+			blocks[k].first = (uint64_t)(n * (unsigned)k /
+			    (unsigned)nworkers);
+			blocks[k].count = (uint64_t)(n * (unsigned)(k + 1) /
+			    (unsigned)nworkers) - blocks[k].first;
+			continue;
+		}
+		next = (uint64_t)k * chunk;	/* < 2^20 * 2^64: use 128 bits */
+		if ((uint128)k * chunk >= n)
+			next = o->length;
+		blocks[k].first = next;
+		blocks[k].count = o->length - next < chunk ?
+		    o->length - next : chunk;
+		asking += blocks[k].count > 0;
 	}
-	transport_send_task(inter, &task, o->ranges);
+	transport_send_task(inter, &task, o->ranges, ki->spec);
 	transport_send_blocks(inter, blocks);
+	if (o->schedule == MR_SCHEDULE_DYNAMIC && asking > 0)
+		hand_out_chunks(inter, blocks[asking - 1].first +
+		    blocks[asking - 1].count, o->length, chunk, asking);
 	free(blocks);
 }
 
-/* Add the workers' partial sums into sum; return 0, or 1 if any failed. */
-static int
-gather_sum(MPI_Comm inter, int nworkers, mpz_t sum)
+/*
+ * Answer requests until every worker that asks has been told "no more"
+ * (a block of count 0).  A worker that failed gets no more work.
+ */
+static void
+hand_out_chunks(MPI_Comm inter, uint64_t next, uint64_t length,
+    uint64_t chunk, int asking)
 {
-	struct mr_result *res;
+	struct mr_request r;
+	struct mr_block b;
+	int k;
+
+	while (asking > 0) {
+		k = transport_next_request(inter, &r);
+		b.first = next;
+		b.count = 0;
+		if (r.magic == MR_MAGIC && r.status == MR_STATUS_OK)
+			b.count = length - next < chunk ? length - next : chunk;
+		next += b.count;
+		asking -= b.count == 0;
+		transport_send_block(inter, k, &b);
+	}
+}
+
+/*
+ * Merge the workers' partial results into result; res[k] gets worker k's
+ * report.  Returns 0, or 1 if any worker failed.
+ */
+static int
+gather(MPI_Comm inter, int nworkers, struct partial *result,
+    struct mr_result *res)
+{
 	unsigned char *bytes;
 	int *counts, *displs, total = 0, failed = 0, k;
 
-	res = calloc((size_t)nworkers, sizeof(*res));
 	counts = calloc((size_t)nworkers, sizeof(*counts));
 	displs = calloc((size_t)nworkers, sizeof(*displs));
-	if (res == NULL || counts == NULL || displs == NULL)
+	if (counts == NULL || displs == NULL)
 		transport_fail("out of memory");
 	transport_gather_results(inter, res);
 	for (k = 0; k < nworkers; k++) {
@@ -196,12 +327,13 @@ gather_sum(MPI_Comm inter, int nworkers, mpz_t sum)
 			    " from another build?", k, res[k].version,
 			    MR_PROTOCOL_VERSION);
 			failed = 1;
+			res[k].size = 0;
 		} else if (res[k].status != MR_STATUS_OK) {
 			warnx("worker %d %s", k, status_text(res[k].status));
 			failed = 1;
 		}
 		if (res[k].size > (uint64_t)(INT_MAX - total))
-			transport_fail("worker %d: partial sum of %" PRIu64
+			transport_fail("worker %d: partial result of %" PRIu64
 			    " bytes is too large to gather", k, res[k].size);
 		counts[k] = (int)res[k].size;
 		displs[k] = total;
@@ -209,16 +341,15 @@ gather_sum(MPI_Comm inter, int nworkers, mpz_t sum)
 	}
 	bytes = transport_gather_bytes(inter, counts, displs, total);
 	for (k = 0; k < nworkers && !failed; k++) {
-		if (arith_decode_add(sum, bytes + displs[k],
+		if (partial_merge(result, res[k].flags, bytes + displs[k],
 		    (size_t)counts[k]) == -1) {
-			warnx("worker %d sent a malformed partial sum", k);
+			warnx("worker %d sent a malformed partial result", k);
 			failed = 1;
 		}
 	}
 	free(bytes);
 	free(displs);
 	free(counts);
-	free(res);
 	return failed;
 }
 
@@ -230,7 +361,100 @@ status_text(int status)
 		return "refused the task";
 	case MR_STATUS_NOMEM:
 		return "ran out of memory";
+	case MR_STATUS_KERNEL:
+		return "could not run the kernel";
 	default:
 		return "failed";
 	}
+}
+
+/* Nouns of enum mr_reduce, and plurals of enum mr_map, by value. */
+static const char *const reduce_nouns[] = { "", "Sum", "Product", "Minimum",
+    "Maximum" };
+static const char *const map_plurals[] = { "", "products", "sums", "minima",
+    "maxima", "squares" };
+
+static void
+print_result(const struct options *o, const struct kernel_info *ki,
+    const char *value, int nworkers, double seconds)
+{
+	uint32_t j;
+
+	if (o->format == CLI_FORMAT_VALUE) {
+		printf("%s\n", value);
+		return;
+	}
+	if (o->format == CLI_FORMAT_TEXT) {
+		printf("%s of the %s equals %s\n", reduce_nouns[o->reduce],
+		    o->map == MR_MAP_KERNEL ? ki->name : map_plurals[o->map],
+		    value);
+		return;
+	}
+	printf("{\"map\": \"%s\", \"reduce\": \"%s\", \"kernel\": ",
+	    cli_map_names[o->map], cli_reduce_names[o->reduce]);
+	if (ki->spec != NULL) {
+		printf("{\"path\": ");
+		print_json_string(ki->spec);
+		printf(", \"symbol\": ");
+		print_json_string(ki->spec + strlen(ki->spec) + 1);
+		printf(", \"values\": ");
+		print_json_string(ki->name);
+		printf("}");
+	} else
+		printf("null");
+	printf(", \"ranges\": [");
+	for (j = 0; j < o->nranges; j++)
+		printf("%s[%" PRId64 ", %" PRId64 ", %" PRId64 "]",
+		    j > 0 ? ", " : "", o->ranges[j].start, o->ranges[j].stop,
+		    o->ranges[j].step);
+	printf("], \"type\": \"%s\", \"result\": \"%s\", \"workers\": %d,"
+	    " \"elements\": %" PRIu64 ", \"schedule\": \"%s\","
+	    " \"seconds\": %.6f}\n", ki->doubles ? "double" : "integer", value,
+	    nworkers, o->length, o->schedule == MR_SCHEDULE_DYNAMIC ?
+	    "dynamic" : "static", seconds);
+}
+
+static void
+print_json_string(const char *s)
+{
+	putchar('"');
+	for (; *s != '\0'; s++) {
+		if (*s == '"' || *s == '\\')
+			printf("\\%c", *s);
+		else if ((unsigned char)*s < ' ')
+			printf("\\u%04x", (unsigned char)*s);
+		else
+			putchar(*s);
+	}
+	putchar('"');
+}
+
+/* -v: what each worker did, and how evenly, on stderr. */
+static void
+print_statistics(const struct mr_result *res, int nworkers)
+{
+	double s, max = 0, total = 0;
+	int k;
+
+	for (k = 0; k < nworkers; k++) {
+		s = (double)res[k].nanoseconds / 1e9;
+		warnx("worker %d: %" PRIu64 " elements in %" PRIu32 " block%s,"
+		    " %.3f s", k, res[k].elements, res[k].blocks,
+		    res[k].blocks == 1 ? "" : "s", s);
+		total += s;
+		if (s > max)
+			max = s;
+	}
+	warnx("imbalance: the slowest worker took %.2f times the mean",
+	    total > 0 ? max * nworkers / total : 1.0);
+}
+
+static double
+seconds_since(const struct timespec *t0)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)(t.tv_sec - t0->tv_sec) +
+	    (double)(t.tv_nsec - t0->tv_nsec) / 1e9;
 }

@@ -1,90 +1,161 @@
-/* serve.c - the worker's side of a run: one block in, one exact sum out */
+/* serve.c - the worker's side of a run: blocks in, one exact partial result out */
 
+#include <err.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <time.h>
 
-#include <gmp.h>
 #include <mpi.h>
 
-#include "arith.h"
 #include "common.h"
 #include "guard.h"
-#include "kernel.h"
+#include "map.h"
+#include "plugin.h"
 #include "range.h"
+#include "reduce.h"
 #include "serve.h"
 #include "transport.h"
 
-static int	compute(const struct mr_task *t, const struct mr_range *ranges,
-		    const struct mr_block *b, unsigned char **bytes,
-		    size_t *len);
 static int	task_is_valid(const struct mr_task *t,
-		    const struct mr_range *ranges, const struct mr_block *b);
+		    const struct mr_range *ranges);
+static int	block_is_valid(const struct mr_task *t,
+		    const struct mr_block *b);
+static int	load_kernel(struct plugin *pl, const char *spec, size_t len,
+		    int index);
+static int	work(const struct mr_task *t, const struct map_job *job,
+		    MPI_Comm manager, int index, struct partial *p,
+		    struct mr_result *res);
+static uint64_t	now_ns(void);
 
 void
 serve(MPI_Comm *manager)
 {
 	struct mr_result res = { MR_MAGIC, MR_PROTOCOL_VERSION, MR_STATUS_OK,
-	    0 };
+	    0, 0, 0, 0, 0 };
+	struct plugin pl = { NULL, NULL };
+	struct map_job job;
 	struct mr_task task;
 	struct mr_range *ranges;
-	struct mr_block block;
+	struct partial part;
 	unsigned char *bytes = NULL;
+	char *kernel;
 	size_t len = 0;
 	int index;
 
-	transport_recv_task(*manager, &task, &ranges);
-	transport_recv_block(*manager, &block);
-
-	res.status = compute(&task, ranges, &block, &bytes, &len);
 	MPI_Comm_rank(*manager, &index);
-	guard_fault(index);
-	res.size = len;
+	transport_recv_task(*manager, &task, &ranges, &kernel);
+	job.map = task.map;
+	job.ranges = ranges;
+	job.arity = task.arity;
+	job.length = task.length;
+	job.kernel = NULL;
+	if (!task_is_valid(&task, ranges))
+		res.status = MR_STATUS_BAD_TASK;
+	else if (task.map == MR_MAP_KERNEL &&
+	    (res.status = load_kernel(&pl, kernel, task.kernel_len, index)) ==
+	    MR_STATUS_OK)
+		job.kernel = pl.kernel;
+	partial_init(&part, task.reduce, job.kernel != NULL &&
+	    job.kernel->type == MAPREDUCE_DOUBLE);
+
+	res.status = work(&task, &job, *manager, index, &part, &res);
+	if (res.status == MR_STATUS_OK &&
+	    partial_encode(&part, &res.flags, &bytes, &len) == -1)
+		res.status = MR_STATUS_NOMEM;
+	res.size = res.status == MR_STATUS_OK ? len : 0;
 	transport_send_result(*manager, &res);
-	transport_send_bytes(*manager, bytes, (int)len);
+	transport_send_bytes(*manager, bytes, (int)res.size);
 
 	transport_recv_stop(*manager);
 	transport_disconnect(manager);
 	free(bytes);
+	partial_free(&part);
+	plugin_close(&pl);
+	free(kernel);
 	free(ranges);
 }
 
-/* Reduce the block to an exact sum in wire form; return an enum mr_status. */
+/*
+ * The blocks: one with the static schedule; with the dynamic one, more
+ * on request until an empty block.  A worker that failed still takes part
+ * in every step, with its status, so that no one waits for it.
+ */
 static int
-compute(const struct mr_task *t, const struct mr_range *ranges,
-    const struct mr_block *b, unsigned char **bytes, size_t *len)
+work(const struct mr_task *t, const struct map_job *job, MPI_Comm manager,
+    int index, struct partial *p, struct mr_result *res)
 {
-	struct acc acc = ACC_INIT;
-	mpz_t sum;
+	struct mr_block b;
+	uint64_t start;
+	int status = res->status;
 
-	if (!task_is_valid(t, ranges, b))
-		return MR_STATUS_BAD_TASK;
-	if (kernel_product_sum(ranges, t->arity, b->first, b->count,
-	    &acc) == -1)
-		return MR_STATUS_NOMEM;
-	mpz_init(sum);
-	acc_get(&acc, sum);
-	acc_release(&acc);
-	*bytes = arith_encode(sum, len);
-	mpz_clear(sum);
-	if (*bytes == NULL) {
-		*len = 0;
-		return MR_STATUS_NOMEM;
+	transport_recv_block(manager, &b);
+	for (;;) {
+		if (status == MR_STATUS_OK && !block_is_valid(t, &b))
+			status = MR_STATUS_BAD_TASK;
+		if (status == MR_STATUS_OK && b.count > 0) {
+			start = now_ns();
+			status = map_block(job, b.first, b.count, p);
+			res->nanoseconds += now_ns() - start;
+			res->elements += b.count;
+			if (res->blocks++ == 0)
+				guard_fault(index);
+		}
+		if (t->schedule != MR_SCHEDULE_DYNAMIC || b.count == 0)
+			return status;
+		transport_request_block(manager, status, &b);
 	}
-	return MR_STATUS_OK;
 }
 
-/* A task from another build, or a block past the end, is refused. */
+/* A task from another build is refused. */
 static int
-task_is_valid(const struct mr_task *t, const struct mr_range *ranges,
-    const struct mr_block *b)
+task_is_valid(const struct mr_task *t, const struct mr_range *ranges)
 {
 	uint32_t j;
 
 	if (t->magic != MR_MAGIC || t->version != MR_PROTOCOL_VERSION ||
-	    t->op != MR_OP_PRODUCT_SUM || t->arity == 0)
+	    t->map < MR_MAP_PRODUCT || t->map > MR_MAP_KERNEL ||
+	    t->reduce < MR_REDUCE_SUM || t->reduce > MR_REDUCE_MAX ||
+	    t->arity == 0 || (t->map == MR_MAP_KERNEL) != (t->kernel_len > 0))
 		return 0;
 	for (j = 0; j < t->arity; j++)
-		if (ranges[j].step == 0 || range_len(&ranges[j]) < b->count ||
-		    range_len(&ranges[j]) - b->count < b->first)
+		if (ranges[j].step == 0 || range_len(&ranges[j]) < t->length)
 			return 0;
 	return 1;
+}
+
+/* task_is_valid() made sure that every range has t->length elements. */
+static int
+block_is_valid(const struct mr_task *t, const struct mr_block *b)
+{
+	return b->count <= t->length && b->first <= t->length - b->count;
+}
+
+/* spec is "PATH\0SYMBOL\0", len bytes, as common.h says. */
+static int
+load_kernel(struct plugin *pl, const char *spec, size_t len, int index)
+{
+	const char *symbol;
+	char why[512];
+
+	if (len < 4 || spec[len - 1] != '\0' ||
+	    (symbol = memchr(spec, '\0', len - 1)) == NULL)
+		return MR_STATUS_BAD_TASK;
+	symbol++;
+	if (plugin_open(pl, spec, symbol, why, sizeof(why)) == 0) {
+		snprintf(why, sizeof(why), "kernel '%s'", spec);
+		guard_running(why);
+		return MR_STATUS_OK;
+	}
+	warnx("worker %d: kernel '%s': %s", index, spec, why);
+	return MR_STATUS_KERNEL;
+}
+
+static uint64_t
+now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }

@@ -19,10 +19,12 @@
 #define WAIT_MIN_NS	1000		/* first sleep between two tests: 1 us */
 #define WAIT_MAX_NS	1000000		/* longest sleep: 1 ms of latency at most */
 #define FAILURE_GRACE_NS 500000000	/* see transport_check() */
+#define ABORT_PAUSE_NS	100000000	/* see abort_quietly() */
 
 static void	wait_sleeping(MPI_Request *req, const char *what);
+static void	wait_status(MPI_Request *req, MPI_Status *st, const char *what);
 static void	die_with_parent(void);
-static void	abort_quietly(int code) __attribute__((noreturn));
+static void	abort_quietly(int code, int pause) __attribute__((noreturn));
 static void	on_signal(int sig);
 
 /* The line on_signal() prints for SIGALRM, made in advance. */
@@ -54,7 +56,7 @@ transport_fail(const char *fmt, ...)
 	va_start(ap, fmt);
 	vwarnx(fmt, ap);
 	va_end(ap);
-	abort_quietly(1);
+	abort_quietly(1, 1);
 }
 
 void
@@ -93,18 +95,27 @@ on_signal(int sig)
 	    "mapreduce: terminated (SIGTERM)\n";
 
 	(void)!write(STDERR_FILENO, msg, strlen(msg));
-	abort_quietly(sig == SIGALRM ? TRANSPORT_EXIT_TIMEOUT : 128 + sig);
+	if (sig == SIGALRM)
+		abort_quietly(TRANSPORT_EXIT_TIMEOUT, 1);
+	abort_quietly(128 + sig, 0);
 }
 
 /*
  * MPI_Abort prints a line of its own ("application called MPI_Abort...")
  * after ours; it says nothing more, so stderr goes to /dev/null first.
+ * A pause gives hydra time to forward our line: without it, 1 run in 6
+ * lost it, as mpiexec exited first.  Not after SIGINT or SIGTERM, which
+ * hydra also sends to the workers: the abort must come before hydra sees
+ * them die, or it prints a page of its own.
  */
 static void
-abort_quietly(int code)
+abort_quietly(int code, int pause)
 {
+	struct timespec ts = { 0, ABORT_PAUSE_NS };
 	int fd;
 
+	if (pause)
+		nanosleep(&ts, NULL);
 	if ((fd = open("/dev/null", O_WRONLY)) != -1)
 		dup2(fd, STDERR_FILENO);
 	MPI_Abort(MPI_COMM_WORLD, code);
@@ -210,7 +221,7 @@ transport_static(int is_manager)
 
 void
 transport_send_task(MPI_Comm inter, const struct mr_task *t,
-    const struct mr_range *ranges)
+    const struct mr_range *ranges, const char *kernel)
 {
 	MPI_Request req;
 
@@ -221,22 +232,34 @@ transport_send_task(MPI_Comm inter, const struct mr_task *t,
 	    (int)(t->arity * sizeof(*ranges)), MPI_BYTE, MPI_ROOT, inter, &req),
 	    "MPI_Ibcast ranges");
 	wait_sleeping(&req, "MPI_Ibcast ranges");
+	if (t->kernel_len == 0)
+		return;
+	transport_check(MPI_Ibcast((void *)kernel, (int)t->kernel_len,
+	    MPI_BYTE, MPI_ROOT, inter, &req), "MPI_Ibcast kernel");
+	wait_sleeping(&req, "MPI_Ibcast kernel");
 }
 
 void
 transport_recv_task(MPI_Comm inter, struct mr_task *t,
-    struct mr_range **ranges)
+    struct mr_range **ranges, char **kernel)
 {
 	MPI_Request req;
 
 	transport_check(MPI_Ibcast(t, sizeof(*t), MPI_BYTE, 0, inter, &req),
 	    "MPI_Ibcast task");
 	wait_sleeping(&req, "MPI_Ibcast task");
-	if ((*ranges = calloc(t->arity, sizeof(**ranges))) == NULL)
+	if ((*ranges = calloc(t->arity, sizeof(**ranges))) == NULL ||
+	    (*kernel = malloc(t->kernel_len + 1)) == NULL)
 		transport_fail("out of memory");
 	transport_check(MPI_Ibcast(*ranges, (int)(t->arity * sizeof(**ranges)),
 	    MPI_BYTE, 0, inter, &req), "MPI_Ibcast ranges");
 	wait_sleeping(&req, "MPI_Ibcast ranges");
+	(*kernel)[t->kernel_len] = '\0';
+	if (t->kernel_len == 0)
+		return;
+	transport_check(MPI_Ibcast(*kernel, (int)t->kernel_len, MPI_BYTE, 0,
+	    inter, &req), "MPI_Ibcast kernel");
+	wait_sleeping(&req, "MPI_Ibcast kernel");
 }
 
 void
@@ -257,6 +280,42 @@ transport_recv_block(MPI_Comm inter, struct mr_block *b)
 	transport_check(MPI_Iscatter(NULL, 0, MPI_BYTE, b, sizeof(*b),
 	    MPI_BYTE, 0, inter, &req), "MPI_Iscatter");
 	wait_sleeping(&req, "MPI_Iscatter");
+}
+
+void
+transport_request_block(MPI_Comm inter, int status, struct mr_block *b)
+{
+	struct mr_request r = { MR_MAGIC, 0, status };
+	MPI_Request req[2];
+
+	transport_check(MPI_Irecv(b, sizeof(*b), MPI_BYTE, 0, MR_TAG_BLOCK,
+	    inter, &req[1]), "MPI_Irecv block");
+	transport_check(MPI_Isend(&r, sizeof(r), MPI_BYTE, 0, MR_TAG_REQUEST,
+	    inter, &req[0]), "MPI_Isend request");
+	wait_sleeping(&req[0], "MPI_Isend request");
+	wait_sleeping(&req[1], "MPI_Irecv block");
+}
+
+int
+transport_next_request(MPI_Comm inter, struct mr_request *r)
+{
+	MPI_Status st;
+	MPI_Request req;
+
+	transport_check(MPI_Irecv(r, sizeof(*r), MPI_BYTE, MPI_ANY_SOURCE,
+	    MR_TAG_REQUEST, inter, &req), "MPI_Irecv request");
+	wait_status(&req, &st, "MPI_Irecv request");
+	return st.MPI_SOURCE;
+}
+
+void
+transport_send_block(MPI_Comm inter, int worker, const struct mr_block *b)
+{
+	MPI_Request req;
+
+	transport_check(MPI_Isend((void *)b, sizeof(*b), MPI_BYTE, worker,
+	    MR_TAG_BLOCK, inter, &req), "MPI_Isend block");
+	wait_sleeping(&req, "MPI_Isend block");
 }
 
 void
@@ -341,12 +400,18 @@ transport_disconnect(MPI_Comm *inter)
 static void
 wait_sleeping(MPI_Request *req, const char *what)
 {
+	wait_status(req, MPI_STATUS_IGNORE, what);
+}
+
+static void
+wait_status(MPI_Request *req, MPI_Status *st, const char *what)
+{
 	struct timespec ts = { 0, 0 };
 	long ns = WAIT_MIN_NS;
 	int done = 0;
 
 	for (;;) {
-		transport_check(MPI_Test(req, &done, MPI_STATUS_IGNORE), what);
+		transport_check(MPI_Test(req, &done, st), what);
 		if (done)
 			return;
 		ts.tv_nsec = ns;

@@ -67,16 +67,32 @@ MPI_Comm transport_parent(void);
  */
 MPI_Comm transport_static(int is_manager);
 
-/* Steps 1 and 2: the task and its t->arity ranges. */
+/*
+ * Steps 1 and 2: the task, its t->arity ranges and, when t->kernel_len is
+ * not 0, that many bytes of kernel name.
+ */
 void	transport_send_task(MPI_Comm inter, const struct mr_task *t,
-	    const struct mr_range *ranges);
-/* *ranges is malloc(3)ed for t->arity entries; the caller frees it. */
+	    const struct mr_range *ranges, const char *kernel);
+/*
+ * *ranges is malloc(3)ed for t->arity entries, *kernel for t->kernel_len
+ * bytes and a '\0'; the caller frees both.
+ */
 void	transport_recv_task(MPI_Comm inter, struct mr_task *t,
-	    struct mr_range **ranges);
+	    struct mr_range **ranges, char **kernel);
 
 /* Step 3: blocks[k] goes to worker k. */
 void	transport_send_blocks(MPI_Comm inter, const struct mr_block *blocks);
 void	transport_recv_block(MPI_Comm inter, struct mr_block *b);
+
+/*
+ * After step 3, dynamic schedule.  Worker: report status, receive the next
+ * block into *b.  Manager: wait for any worker's request, return the
+ * worker's rank; answer it with transport_send_block().
+ */
+void	transport_request_block(MPI_Comm inter, int status, struct mr_block *b);
+int	transport_next_request(MPI_Comm inter, struct mr_request *r);
+void	transport_send_block(MPI_Comm inter, int worker,
+	    const struct mr_block *b);
 
 /* Step 4: results[k] comes from worker k. */
 void	transport_gather_results(MPI_Comm inter, struct mr_result *results);

@@ -59,13 +59,15 @@ mr_alone() {
 }
 
 # ref_args [mapreduce args]: the reference's arguments, taken from the
-# -r and -t options of a mapreduce command line.
+# -r, -t, -m and -R options of a mapreduce command line.
 ref_args() {
 	while [ $# -gt 0 ]; do
 		case $1 in
 		-r|--range) printf '%s\n' "$2"; shift ;;
 		-t|--truncate) printf '%s\n' --truncate ;;
-		-w|--workers|--worker) shift ;;
+		-m|--map) printf -- '--map\n%s\n' "$2"; shift ;;
+		-R|--reduce) printf -- '--reduce\n%s\n' "$2"; shift ;;
+		-w|--workers|--worker|--schedule|--chunk|--timeout) shift ;;
 		esac
 		shift
 	done

@@ -30,6 +30,7 @@ left_behind() {
 died() {
 	case $3 in
 	kill)	how='was killed by signal 9 \([A-Za-z ]+\)' ;;
+	term)	how='was killed by signal 15 \([A-Za-z ]+\)' ;;
 	segv)	how='was killed by signal 11 \([A-Za-z ]+\)' ;;
 	abort)	how='was killed by signal 6 \([A-Za-z ]+\)' ;;
 	exit)	how='exited with status 3' ;;
@@ -84,35 +85,40 @@ else
 	    "$(describe_run)"
 fi
 
-# killed_from_outside DESC [mpiexec options]: kill -9 the busiest
-# worker process once both compute.
+# killed_from_outside DESC SIGNAL [mpiexec options]: send SIGNAL (KILL or
+# TERM) to the busiest worker process once both compute.
 killed_from_outside() {
-	desc=$1
-	shift
+	desc=$1 sig=$2
+	shift 2
 	# shellcheck disable=SC2086
 	timeout -k 5 "$RUN_TIMEOUT" "$MPIEXEC" "$@" -n 1 "$MR" -w 2 \
 	    --worker "$TMP/bin/worker" $long >"$TMP/out" 2>"$TMP/err" &
 	pid=$!
-	victim=
+	# Both workers busy past MPI_Init (a fraction of a second): then
+	# the busiest is computing.
+	busy=0
 	for i in $(seq 100); do
-		victim=$(ps -eo pid=,pcpu=,args= --sort=-pcpu |
-		    awk -v w="$TMP/bin/worker" '$3 == w && $2 > 20 { print $1 }' |
-		    head -n 1)
-		[ -n "$victim" ] && break
+		busy=$(ps -eo pcpu=,args= | awk -v w="$TMP/bin/worker" \
+		    '$2 == w && $1 > 20' | wc -l)
+		[ "$busy" -ge 2 ] && break
 		sleep 0.1
 	done
+	sleep 1
+	victim=$(ps -eo pid=,pcpu=,args= --sort=-pcpu |
+	    awk -v w="$TMP/bin/worker" '$3 == w { print $1 }' | head -n 1)
 	start=$(now_ms)
-	kill -9 "$victim"
+	kill -s "$sig" "$victim"
 	wait "$pid"
 	rc=$?
 	elapsed=$(($(now_ms) - start))
 	k=$(sed -n 's/^mapreduce: worker \([0-9]\) (pid '"$victim"' .*/\1/p' \
 	    "$TMP/err")
-	died "$desc" "${k:-?}" kill
+	died "$desc" "${k:-?}" "$(echo "$sig" | tr A-Z a-z)"
 }
-killed_from_outside "kill -9 of a computing worker"
+killed_from_outside "kill -9 of a computing worker" KILL
 killed_from_outside "kill -9 of a computing worker, -disable-auto-cleanup" \
-    -disable-auto-cleanup
+    KILL -disable-auto-cleanup
+killed_from_outside "SIGTERM to one computing worker" TERM
 
 # A worker that hangs instead: --timeout still ends the run.
 # shellcheck disable=SC2086

@@ -1,0 +1,30 @@
+/* map.h - evaluate one block of the map into a partial result */
+
+#ifndef MR_MAP_H
+#define MR_MAP_H
+
+#include <stdint.h>
+
+#include "common.h"
+#include "mapreduce.h"
+#include "reduce.h"
+
+/* What to evaluate: the map of a struct mr_task, with its ranges. */
+struct map_job {
+	int map;				/* an enum mr_map */
+	const struct mr_range *ranges;
+	uint32_t arity;
+	uint64_t length;			/* elements in the whole map */
+	const struct mapreduce_kernel *kernel;	/* for MR_MAP_KERNEL */
+};
+
+/*
+ * Evaluate elements first .. first + count - 1 and reduce their values
+ * into p.  The caller guarantees that every range has them.  Returns an
+ * enum mr_status: MR_STATUS_OK, MR_STATUS_NOMEM, or MR_STATUS_KERNEL when
+ * the user kernel's map() returned -1.
+ */
+int	map_block(const struct map_job *job, uint64_t first, uint64_t count,
+	    struct partial *p);
+
+#endif /* MR_MAP_H */

@@ -1,0 +1,304 @@
+/* reduce.c - partial results: the exact reduce of a map's values, across workers */
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common.h"
+#include "reduce.h"
+
+#define PENDING_MAX	((int128)1 << 62)	/* |pending * v| stays < 2^126 */
+
+static void	product_flush(struct partial *p);
+static void	integer_value(struct partial *p, mpz_t v);
+static void	best_mpz(struct partial *p, const mpz_t v);
+static void	best_double(struct partial *p, double v);
+static int	better(int op, int cmp);
+
+void
+partial_init(struct partial *p, int op, int doubles)
+{
+	memset(p, 0, sizeof(*p));
+	p->op = op;
+	p->doubles = doubles;
+	acc_init(&p->sum);
+	mpz_init_set_ui(p->big, op == MR_REDUCE_PRODUCT ? 1 : 0);
+	p->pending = 1;
+	dsum_init(&p->dsum);
+}
+
+void
+partial_free(struct partial *p)
+{
+	acc_release(&p->sum);
+	mpz_clear(p->big);
+	dsum_clear(&p->dsum);
+}
+
+/*
+ * Factors are gathered in an int128 while their product stays below 2^62,
+ * so that GMP multiplies by 64-bit words, not by every element.
+ */
+void
+partial_add_i128(struct partial *p, int128 v)
+{
+	mpz_t t;
+	int cmp;
+
+	switch (p->op) {
+	case MR_REDUCE_SUM:
+		acc_add_i128(&p->sum, v);
+		return;
+	case MR_REDUCE_PRODUCT:
+		if (mpz_sgn(p->big) == 0)	/* 0 absorbs everything */
+			return;
+		if (v > -PENDING_MAX && v < PENDING_MAX &&
+		    p->pending > -PENDING_MAX && p->pending < PENDING_MAX) {
+			p->pending *= v;
+			return;
+		}
+		product_flush(p);
+		if (v > -PENDING_MAX && v < PENDING_MAX) {
+			p->pending = v;
+			return;
+		}
+		break;			/* a wide factor: GMP */
+	default:
+		if (!p->big_best) {
+			cmp = v < p->small ? -1 : v > p->small;
+			if (!p->has_value || better(p->op, cmp))
+				p->small = v;
+			p->has_value = 1;
+			return;
+		}
+		break;
+	}
+	mpz_init(t);
+	arith_set_i128(t, v);
+	partial_add_mpz(p, t);
+	mpz_clear(t);
+}
+
+void
+partial_add_mpz(struct partial *p, const mpz_t v)
+{
+	switch (p->op) {
+	case MR_REDUCE_SUM:
+		acc_add_mpz(&p->sum, v);
+		break;
+	case MR_REDUCE_PRODUCT:
+		product_flush(p);
+		mpz_mul(p->big, p->big, v);
+		break;
+	default:
+		best_mpz(p, v);
+		break;
+	}
+}
+
+/*
+ * A kernel's batch.  Sums split each value into its high and low 32 bits,
+ * summed apart in int64_t: plain loops that the compiler vectorizes, exact
+ * for any batch below 2^31 values.
+ */
+void
+partial_add_i64s(struct partial *p, const int64_t *v, size_t n)
+{
+	int64_t hi = 0, lo = 0;
+	size_t i;
+
+	if (p->op != MR_REDUCE_SUM) {
+		for (i = 0; i < n; i++)
+			partial_add_i128(p, v[i]);
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		hi += v[i] >> 32;
+		lo += (int64_t)(uint32_t)v[i];
+	}
+	acc_add_i128(&p->sum, (int128)hi * ((int128)1 << 32) + lo);
+}
+
+void
+partial_add_acc(struct partial *p, const struct acc *a)
+{
+	mpz_t t;
+
+	if (p->op == MR_REDUCE_SUM) {
+		acc_add_acc(&p->sum, a);
+		return;
+	}
+	mpz_init(t);
+	acc_get(a, t);
+	partial_add_mpz(p, t);
+	mpz_clear(t);
+}
+
+void
+partial_add_doubles(struct partial *p, const double *v, size_t n)
+{
+	size_t i;
+
+	if (p->op == MR_REDUCE_SUM) {
+		dsum_add(&p->dsum, v, n);
+		return;
+	}
+	for (i = 0; i < n; i++)
+		best_double(p, v[i]);
+}
+
+static void
+product_flush(struct partial *p)
+{
+	mpz_t t;
+
+	if (p->pending == 1)
+		return;
+	mpz_init(t);
+	arith_set_i128(t, p->pending);
+	mpz_mul(p->big, p->big, t);
+	mpz_clear(t);
+	p->pending = 1;
+}
+
+static void
+best_mpz(struct partial *p, const mpz_t v)
+{
+	if (p->has_value && !p->big_best)	/* move the best to GMP */
+		arith_set_i128(p->big, p->small);
+	p->big_best = 1;
+	if (!p->has_value || better(p->op, mpz_cmp(v, p->big)))
+		mpz_set(p->big, v);
+	p->has_value = 1;
+}
+
+/* The integer result so far, into v (initialised). */
+static void
+integer_value(struct partial *p, mpz_t v)
+{
+	if (p->op == MR_REDUCE_SUM)
+		acc_get(&p->sum, v);
+	else if (p->op == MR_REDUCE_PRODUCT) {
+		product_flush(p);
+		mpz_set(v, p->big);
+	} else if (p->big_best)
+		mpz_set(v, p->big);
+	else
+		arith_set_i128(v, p->small);
+}
+
+/*
+ * Any NaN makes the result NaN, whatever the order; of two zeros, min
+ * takes -0.0 and max +0.0, so that the order does not matter there either.
+ */
+static void
+best_double(struct partial *p, double v)
+{
+	if (!p->has_value || isnan(v))
+		p->best = v;
+	else if (isnan(p->best))
+		;
+	else if (v == p->best && v == 0)
+		p->best = (signbit(v) != 0) == (p->op == MR_REDUCE_MIN) ?
+		    v : p->best;
+	else if (better(p->op, v < p->best ? -1 : v > p->best))
+		p->best = v;
+	p->has_value = 1;
+}
+
+/* Whether a value that compares `cmp` to the best (<0, 0, >0) replaces it. */
+static int
+better(int op, int cmp)
+{
+	return op == MR_REDUCE_MIN ? cmp < 0 : cmp > 0;
+}
+
+int
+partial_encode(const struct partial *p, uint32_t *flags, unsigned char **buf,
+    size_t *len)
+{
+	struct partial *q = (struct partial *)p;	/* flushes only */
+	struct dsum one;
+	mpz_t v;
+	int rc;
+
+	*buf = NULL;
+	*len = 0;
+	*flags = 0;
+	if ((p->op == MR_REDUCE_MIN || p->op == MR_REDUCE_MAX) &&
+	    !p->has_value)
+		return 0;
+	*flags = MR_RESULT_VALUE;
+	if (p->doubles) {
+		if (p->op == MR_REDUCE_SUM)
+			return dsum_encode(&p->dsum, flags, buf, len);
+		dsum_init(&one);
+		dsum_add(&one, &p->best, 1);
+		rc = dsum_encode(&one, flags, buf, len);
+		dsum_clear(&one);
+		if (p->best == 0 && signbit(p->best))
+			*flags |= MR_RESULT_NEG_ZERO;
+		return rc;
+	}
+	mpz_init(v);
+	integer_value(q, v);
+	*buf = arith_encode(v, len);
+	mpz_clear(v);
+	return *buf == NULL ? -1 : 0;
+}
+
+int
+partial_merge(struct partial *p, uint32_t flags, const unsigned char *buf,
+    size_t len)
+{
+	struct dsum d;
+	mpz_t v;
+	double x;
+	int rc;
+
+	if (!(flags & MR_RESULT_VALUE))
+		return p->op == MR_REDUCE_MIN || p->op == MR_REDUCE_MAX ? 0 : -1;
+	if (p->doubles) {
+		dsum_init(&d);
+		if ((rc = dsum_decode(&d, flags, buf, len)) == 0) {
+			if (p->op == MR_REDUCE_SUM)
+				dsum_merge(&p->dsum, &d);
+			else {
+				x = dsum_value(&d);
+				if (x == 0 && (flags & MR_RESULT_NEG_ZERO))
+					x = -0.0;
+				best_double(p, x);
+			}
+		}
+		dsum_clear(&d);
+		return rc;
+	}
+	mpz_init(v);
+	if ((rc = arith_decode(v, buf, len)) == 0)
+		partial_add_mpz(p, v);
+	mpz_clear(v);
+	return rc;
+}
+
+char *
+partial_format(const struct partial *p)
+{
+	struct partial *q = (struct partial *)p;	/* flushes only */
+	char buf[64], *s;
+	mpz_t v;
+
+	if ((p->op == MR_REDUCE_MIN || p->op == MR_REDUCE_MAX) &&
+	    !p->has_value)
+		return NULL;
+	if (p->doubles) {
+		dsum_format(p->op == MR_REDUCE_SUM ? dsum_value(&p->dsum) :
+		    p->best, buf, sizeof(buf));
+		return strdup(buf);
+	}
+	mpz_init(v);
+	integer_value(q, v);
+	s = mpz_get_str(NULL, 10, v);
+	mpz_clear(v);
+	return s;
+}
