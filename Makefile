@@ -48,11 +48,13 @@ LIBS = -lgmp -lm -ldl
 
 # Modules without MPI, shared by both programs and the unit tests.
 CORE_OBJ = range.o arith.o kernel.o dsum.o reduce.o map.o
-MANAGER_OBJ = mapreduce.o cli.o guard.o launch.o plugin.o serve.o transport.o
+MANAGER_OBJ = mapreduce.o cli.o guard.o launch.o plugin.o progress.o serve.o \
+	      transport.o
 WORKER_OBJ = worker.o guard.o plugin.o serve.o transport.o
-MPI_OBJ = mapreduce.o launch.o serve.o transport.o worker.o
+MPI_OBJ = mapreduce.o launch.o progress.o serve.o transport.o worker.o
 UNIT = tests/unit/t-range tests/unit/t-arith tests/unit/t-kernel tests/unit/t-reduce
-HDR = common.h mapreduce.h range.h arith.h kernel.h dsum.h reduce.h map.h cli.h guard.h launch.h plugin.h serve.h transport.h
+HDR = common.h mapreduce.h range.h arith.h kernel.h dsum.h reduce.h map.h cli.h guard.h launch.h plugin.h progress.h serve.h \
+      transport.h
 BUILD_FLAGS = .build-flags
 
 all: mapreduce worker .mpi.mk

@@ -43,6 +43,7 @@ static const struct option longopts[] = {
 	{ "schedule",	required_argument,	NULL,	'S' },
 	{ "chunk",	required_argument,	NULL,	'C' },
 	{ "format",	required_argument,	NULL,	'F' },
+	{ "progress",	no_argument,		NULL,	'P' },
 	{ "truncate",	no_argument,		NULL,	't' },
 	{ "verbose",	no_argument,		NULL,	'v' },
 	{ "workers",	required_argument,	NULL,	'w' },
@@ -106,6 +107,9 @@ cli_parse(int argc, char *argv[], struct options *o)
 			    &o->format) == -1)
 				return -1;
 			break;
+		case 'P':
+			o->progress = 1;
+			break;
 		case 't':
 			o->truncate = 1;
 			break;
@@ -168,8 +172,9 @@ cli_help(void)
 	printf(
 "usage: mapreduce [-tv] [-m OP | -k FILE.so[:SYMBOL]] [-R OP] [-w N]\n"
 "                 [--schedule static|dynamic] [--chunk N]\n"
-"                 [--format text|value|json] [--timeout SECONDS]\n"
-"                 [--worker PATH] [-r START:STOP[:STEP]] ...\n"
+"                 [--format text|value|json] [--progress]\n"
+"                 [--timeout SECONDS] [--worker PATH]\n"
+"                 [-r START:STOP[:STEP]] ...\n"
 "       mapreduce --help | --version\n"
 "\n"
 "Map integer ranges element by element and reduce the values, on MPI\n"
@@ -209,6 +214,8 @@ cli_help(void)
 "      --format text|value|json\n"
 "                      the sentence (default), the value alone, or one JSON\n"
 "                      object with the run's facts\n"
+"      --progress      a progress line on stderr (elements, rate, time to\n"
+"                      go) for runs past a second; the default on a terminal\n"
 "  -v, --verbose       per-worker statistics on stderr at the end\n"
 "  -w, --workers N     number of workers, 1 to %d (default: the MPI\n"
 "                      universe size minus 1, or 1 when that is unknown)\n"

@@ -28,6 +28,7 @@ struct options {
 	int schedule;			/* --schedule, an enum mr_schedule */
 	uint64_t chunk;			/* --chunk N, or 0 for the default */
 	int format;			/* --format, an enum cli_format */
+	int progress;			/* --progress: always; else if a tty */
 	int workers;			/* -w, or 0 for the MPI universe's choice */
 	const char *worker;		/* --worker PATH (points into argv), or NULL */
 	unsigned timeout;		/* --timeout SECONDS, or 0 for none */

@@ -24,7 +24,9 @@
  *      with MR_SCHEDULE_DYNAMIC it then asks for more, point to point:
  *      MPI_Isend of a struct mr_request to the manager, tag MR_TAG_REQUEST,
  *      answered with a struct mr_block, tag MR_TAG_BLOCK, until a block of
- *      count 0 says that the map is done)
+ *      count 0 says that the map is done; with MR_TASK_PROGRESS, workers
+ *      also MPI_Isend a struct mr_progress now and then, tag
+ *      MR_TAG_PROGRESS, and count them in struct mr_result)
  *   4. MPI_Igather  struct mr_result         status and size of each partial
  *   5. MPI_Igatherv bytes                    the partial results
  *   6. MPI_Ibcast   struct mr_stop           all partials are in: stop
@@ -46,6 +48,7 @@
 #define MR_TAG_STATIC		0x6d72	/* MPI_Intercomm_create in a static launch */
 #define MR_TAG_REQUEST		1	/* dynamic schedule: a worker asks */
 #define MR_TAG_BLOCK		2	/* dynamic schedule: the manager answers */
+#define MR_TAG_PROGRESS		3	/* --progress: a worker's note */
 
 /*
  * Before spawning, the manager runs the worker once by itself with
@@ -90,8 +93,15 @@ struct mr_task {
 	uint32_t arity;			/* number of struct mr_range in step 2 */
 	uint32_t schedule;		/* an enum mr_schedule */
 	uint32_t kernel_len;		/* bytes of kernel name in step 2, or 0 */
-	uint32_t pad;			/* keeps the struct free of holes */
+	uint32_t flags;			/* MR_TASK_* */
 	uint64_t length;		/* elements in the whole map */
+};
+
+#define MR_TASK_PROGRESS	0x1	/* send struct mr_progress notes */
+
+/* --progress: the elements a worker has evaluated so far, in all. */
+struct mr_progress {
+	uint64_t elements;
 };
 
 /* Step 2: a Python range(start, stop, step); step is never 0. */
@@ -146,6 +156,8 @@ struct mr_result {
 	uint64_t size;			/* bytes of partial result in step 5 */
 	uint64_t elements;		/* elements evaluated (for -v) */
 	uint64_t nanoseconds;		/* time spent evaluating (for -v) */
+	uint32_t notes;			/* struct mr_progress sent */
+	uint32_t pad;			/* keeps the struct free of holes */
 };
 
 /* Step 6: the manager's last word. */

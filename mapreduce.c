@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <gmp.h>
 #include <mpi.h>
@@ -17,6 +18,7 @@
 #include "guard.h"
 #include "launch.h"
 #include "plugin.h"
+#include "progress.h"
 #include "reduce.h"
 #include "serve.h"
 #include "transport.h"
@@ -38,7 +40,7 @@ static void	check_kernel(const struct options *o, struct kernel_info *ki);
 static void	require_matching_workers(int asked, int started, int rank);
 static MPI_Comm	spawn_workers(const char *worker, int nworkers);
 static void	send_work(MPI_Comm inter, const struct options *o,
-		    const struct kernel_info *ki, int nworkers);
+		    const struct kernel_info *ki, int progress, int nworkers);
 static void	hand_out_chunks(MPI_Comm inter, uint64_t next, uint64_t length,
 		    uint64_t chunk, int asking);
 static int	gather(MPI_Comm inter, int nworkers, struct partial *result,
@@ -58,10 +60,12 @@ main(int argc, char *argv[])
 	struct options opt;
 	struct partial result;
 	struct mr_result *res;
+	struct progress *prog = NULL;
 	struct timespec t0;
+	uint32_t *notes;
 	MPI_Comm inter;
 	char *worker = NULL, *value;
-	int nworkers, failed, rank, size;
+	int nworkers, failed, rank, size, k;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	if (cli_parse(argc, argv, &opt) == -1)
@@ -110,11 +114,19 @@ main(int argc, char *argv[])
 		    worker != NULL ? worker : "the static launch", opt.length,
 		    opt.length == 1 ? "" : "s");
 
-	if ((res = calloc((size_t)nworkers, sizeof(*res))) == NULL)
+	if ((res = calloc((size_t)nworkers, sizeof(*res))) == NULL ||
+	    (notes = calloc((size_t)nworkers, sizeof(*notes))) == NULL)
 		transport_fail("out of memory");
-	send_work(inter, &opt, &ki, nworkers);
+	if (opt.progress || isatty(STDERR_FILENO))
+		prog = progress_start(inter, nworkers, opt.length);
+	send_work(inter, &opt, &ki, prog != NULL, nworkers);
 	partial_init(&result, opt.reduce, ki.doubles);
 	failed = gather(inter, nworkers, &result, res);
+	if (prog != NULL) {
+		for (k = 0; k < nworkers; k++)
+			notes[k] = res[k].notes;
+		progress_finish(prog, notes);
+	}
 	transport_disarm();
 	transport_send_stop(inter, failed);
 	transport_disconnect(&inter);
@@ -131,6 +143,7 @@ main(int argc, char *argv[])
 	if (opt.verbose)
 		print_statistics(res, nworkers);
 	partial_free(&result);
+	free(notes);
 	free(res);
 	free(ki.spec);
 	free(ki.name);
@@ -242,11 +255,12 @@ spawn_workers(const char *worker, int nworkers)
  */
 static void
 send_work(MPI_Comm inter, const struct options *o,
-    const struct kernel_info *ki, int nworkers)
+    const struct kernel_info *ki, int progress, int nworkers)
 {
 	struct mr_task task = { MR_MAGIC, MR_PROTOCOL_VERSION,
 	    (uint16_t)o->map, (uint16_t)o->reduce, o->nranges,
-	    (uint32_t)o->schedule, (uint32_t)ki->len, 0, o->length };
+	    (uint32_t)o->schedule, (uint32_t)ki->len,
+	    progress ? MR_TASK_PROGRESS : 0, o->length };
 	struct mr_block *blocks;
 	uint128 n = o->length;
 	uint64_t chunk = o->chunk, next;

@@ -17,6 +17,10 @@
 #include "serve.h"
 #include "transport.h"
 
+#define PIECE_MIN	65536		/* --progress: elements in a first piece */
+#define PIECE_NS	50000000	/* a piece grows while shorter than this */
+#define NOTE_NS		200000000	/* a note at most this often */
+
 static int	task_is_valid(const struct mr_task *t,
 		    const struct mr_range *ranges);
 static int	block_is_valid(const struct mr_task *t,
@@ -26,13 +30,16 @@ static int	load_kernel(struct plugin *pl, const char *spec, size_t len,
 static int	work(const struct mr_task *t, const struct map_job *job,
 		    MPI_Comm manager, int index, struct partial *p,
 		    struct mr_result *res);
+static int	evaluate(const struct mr_task *t, const struct map_job *job,
+		    MPI_Comm manager, const struct mr_block *b,
+		    struct partial *p, struct mr_result *res);
 static uint64_t	now_ns(void);
 
 void
 serve(MPI_Comm *manager)
 {
 	struct mr_result res = { MR_MAGIC, MR_PROTOCOL_VERSION, MR_STATUS_OK,
-	    0, 0, 0, 0, 0 };
+	    0, 0, 0, 0, 0, 0, 0 };
 	struct plugin pl = { NULL, NULL };
 	struct map_job job;
 	struct mr_task task;
@@ -86,7 +93,6 @@ work(const struct mr_task *t, const struct map_job *job, MPI_Comm manager,
     int index, struct partial *p, struct mr_result *res)
 {
 	struct mr_block b;
-	uint64_t start;
 	int status = res->status;
 
 	transport_recv_block(manager, &b);
@@ -94,10 +100,7 @@ work(const struct mr_task *t, const struct map_job *job, MPI_Comm manager,
 		if (status == MR_STATUS_OK && !block_is_valid(t, &b))
 			status = MR_STATUS_BAD_TASK;
 		if (status == MR_STATUS_OK && b.count > 0) {
-			start = now_ns();
-			status = map_block(job, b.first, b.count, p);
-			res->nanoseconds += now_ns() - start;
-			res->elements += b.count;
+			status = evaluate(t, job, manager, &b, p, res);
 			if (res->blocks++ == 0)
 				guard_fault(index);
 		}
@@ -105,6 +108,44 @@ work(const struct mr_task *t, const struct map_job *job, MPI_Comm manager,
 			return status;
 		transport_request_block(manager, status, &b);
 	}
+}
+
+/*
+ * A block at once; with --progress in pieces, which grow while they take
+ * less than PIECE_NS, with a note to the manager every NOTE_NS or so.
+ */
+static int
+evaluate(const struct mr_task *t, const struct map_job *job,
+    MPI_Comm manager, const struct mr_block *b, struct partial *p,
+    struct mr_result *res)
+{
+	struct mr_progress note;
+	uint64_t done = 0, piece, start, now, noted;
+	int status = MR_STATUS_OK;
+
+	piece = t->flags & MR_TASK_PROGRESS ? PIECE_MIN : b->count;
+	noted = now_ns();
+	while (done < b->count && status == MR_STATUS_OK) {
+		if (piece > b->count - done)
+			piece = b->count - done;
+		start = now_ns();
+		status = map_block(job, b->first + done, piece, p);
+		now = now_ns();
+		res->nanoseconds += now - start;
+		res->elements += piece;
+		done += piece;
+		if (!(t->flags & MR_TASK_PROGRESS))
+			continue;
+		if (now - start < PIECE_NS && piece < UINT64_MAX / 2)
+			piece *= 2;
+		if (now - noted >= NOTE_NS) {
+			note.elements = res->elements;
+			transport_send_note(manager, &note);
+			res->notes++;
+			noted = now;
+		}
+	}
+	return status;
 }
 
 /* A task from another build is refused. */

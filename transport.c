@@ -27,6 +27,10 @@ static void	die_with_parent(void);
 static void	abort_quietly(int code, int pause) __attribute__((noreturn));
 static void	on_signal(int sig);
 
+/* transport_on_wait()'s function and its argument. */
+static void	(*wait_fn)(void *);
+static void	*wait_arg;
+
 /* The line on_signal() prints for SIGALRM, made in advance. */
 static char	timeout_msg[80];
 
@@ -319,6 +323,49 @@ transport_send_block(MPI_Comm inter, int worker, const struct mr_block *b)
 }
 
 void
+transport_send_note(MPI_Comm inter, const struct mr_progress *n)
+{
+	MPI_Request req;
+
+	transport_check(MPI_Isend((void *)n, sizeof(*n), MPI_BYTE, 0,
+	    MR_TAG_PROGRESS, inter, &req), "MPI_Isend progress");
+	wait_sleeping(&req, "MPI_Isend progress");
+}
+
+int
+transport_poll_note(MPI_Comm inter, struct mr_progress *n)
+{
+	MPI_Status st;
+	int there;
+
+	transport_check(MPI_Iprobe(MPI_ANY_SOURCE, MR_TAG_PROGRESS, inter,
+	    &there, &st), "MPI_Iprobe progress");
+	if (!there)
+		return -1;
+	/* The note is there: MPI_Recv returns at once. */
+	transport_check(MPI_Recv(n, sizeof(*n), MPI_BYTE, st.MPI_SOURCE,
+	    MR_TAG_PROGRESS, inter, MPI_STATUS_IGNORE), "MPI_Recv progress");
+	return st.MPI_SOURCE;
+}
+
+void
+transport_recv_note(MPI_Comm inter, int worker, struct mr_progress *n)
+{
+	MPI_Request req;
+
+	transport_check(MPI_Irecv(n, sizeof(*n), MPI_BYTE, worker,
+	    MR_TAG_PROGRESS, inter, &req), "MPI_Irecv progress");
+	wait_sleeping(&req, "MPI_Irecv progress");
+}
+
+void
+transport_on_wait(void (*fn)(void *), void *arg)
+{
+	wait_fn = fn;
+	wait_arg = arg;
+}
+
+void
 transport_gather_results(MPI_Comm inter, struct mr_result *results)
 {
 	MPI_Request req;
@@ -414,6 +461,8 @@ wait_status(MPI_Request *req, MPI_Status *st, const char *what)
 		transport_check(MPI_Test(req, &done, st), what);
 		if (done)
 			return;
+		if (wait_fn != NULL)
+			wait_fn(wait_arg);
 		ts.tv_nsec = ns;
 		nanosleep(&ts, NULL);
 		if (ns < WAIT_MAX_NS)

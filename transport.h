@@ -94,6 +94,20 @@ int	transport_next_request(MPI_Comm inter, struct mr_request *r);
 void	transport_send_block(MPI_Comm inter, int worker,
 	    const struct mr_block *b);
 
+/*
+ * --progress.  Worker: send a note.  Manager: take a note if one is
+ * there (returns the worker's rank, or -1), or wait for one from worker.
+ */
+void	transport_send_note(MPI_Comm inter, const struct mr_progress *n);
+int	transport_poll_note(MPI_Comm inter, struct mr_progress *n);
+void	transport_recv_note(MPI_Comm inter, int worker, struct mr_progress *n);
+
+/*
+ * Manager: call fn(arg) while waiting in any step, between two tests, so
+ * that progress notes are read as they come.  NULL: nothing.
+ */
+void	transport_on_wait(void (*fn)(void *), void *arg);
+
 /* Step 4: results[k] comes from worker k. */
 void	transport_gather_results(MPI_Comm inter, struct mr_result *results);
 void	transport_send_result(MPI_Comm inter, const struct mr_result *r);

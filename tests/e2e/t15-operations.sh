@@ -135,4 +135,21 @@ if [ "$rc" -eq 0 ] &&
 else
 	not_ok "-v: each worker's elements and blocks" "$(describe_run)"
 fi
+# --progress on a run of seconds: lines of elements done, rate and time
+# to go on stderr (not a terminal: a line each second), the same result.
+for sched in static dynamic; do
+	mr --progress -w 2 --schedule "$sched" -m sum -r 0:2000000000 \
+	    -r 0:2000000000
+	# the sum of i + i for i < n is n (n - 1)
+	want="Sum of the sums equals $("$PYTHON" -c 'n = 2000000000; print(n * (n - 1))')"
+	if [ "$rc" -eq 0 ] && [ "$(cat "$TMP/out")" = "$want" ] &&
+	    grep -Eq '^mapreduce: +[0-9.]+%, [0-9]+ of 2000000000 elements, [0-9.e+]+ elements/s, ([0-9]+ s to go|time to go unknown)$' \
+	    "$TMP/err" &&
+	    ! grep -Ev '^mapreduce: +[0-9.]+%, ' "$TMP/err" | grep -q .; then
+		ok "--progress, $sched schedule: progress lines, the same sum"
+	else
+		not_ok "--progress, $sched schedule: progress lines" \
+		    "expected: $want" "$(describe_run)"
+	fi
+done
 done_testing
