@@ -105,11 +105,11 @@ job() {
 }
 
 # expect_job DESCRIPTION NAME STDERR: the job printed the sum exactly, and
-# one line on stderr that matches the extended regular expression STDERR.
+# a line on stderr that matches the extended regular expression STDERR
+# (the count of workers that -v prints; the lines after it may vary).
 expect_job() {
 	if [ "$rc" -eq 0 ] &&
 	    printf '%s\n' "$want" | cmp -s - "$TMP/$2.out" &&
-	    [ "$(wc -l <"$TMP/$2.err" 2>/dev/null)" = 1 ] &&
 	    grep -Eq -- "$3" "$TMP/$2.err"; then
 		ok "$1"
 	else
