@@ -38,6 +38,9 @@ static char	*executable(const char *path, const char *origin);
 static const char *probe(const char *path);
 static int	read_answer(int fd, char *buf, size_t len);
 static int	started_by_process_manager(void);
+#ifndef OPEN_MPI
+static int	slurm_one_node(int workers);
+#endif
 static void	print_quoted(const char *arg);
 
 int
@@ -239,6 +242,7 @@ launch_under_process_manager(int argc, char *argv[], int workers)
 	int n = 0, k;
 #ifndef OPEN_MPI
 	char usize[32];
+	long cpus;
 #else
 	(void)workers;	/* Open MPI's mpiexec has no -usize */
 #endif
@@ -252,15 +256,19 @@ launch_under_process_manager(int argc, char *argv[], int workers)
 		    " of the MPI it was built with", mpiexec);
 	if (self_path(self, sizeof(self)) == -1)
 		err(1, "/proc/self/exe");
-	if ((args = calloc((size_t)argc + 6, sizeof(*args))) == NULL)
+	if ((args = calloc((size_t)argc + 8, sizeof(*args))) == NULL)
 		err(1, "calloc");
 	args[n++] = (char *)mpiexec;
 	args[n++] = (char *)"-n";
 	args[n++] = (char *)"1";
 #ifndef OPEN_MPI
+	if ((cpus = slurm_one_node(workers)) > 0) {
+		args[n++] = (char *)"-launcher";
+		args[n++] = (char *)"fork";
+	} else
+		cpus = sysconf(_SC_NPROCESSORS_ONLN);
 	if (workers == 0) {	/* as many workers as processors */
-		snprintf(usize, sizeof(usize), "%ld",
-		    sysconf(_SC_NPROCESSORS_ONLN) + 1);
+		snprintf(usize, sizeof(usize), "%ld", cpus + 1);
 		args[n++] = (char *)"-usize";
 		args[n++] = usize;
 	}
@@ -280,6 +288,43 @@ launch_under_process_manager(int argc, char *argv[], int workers)
 	fputc('\n', stderr);
 	exit(1);
 }
+
+#ifndef OPEN_MPI
+/*
+ * Inside a Slurm job, hydra starts each proxy with srun, as a job step, and
+ * a spawn needs a second step, which Slurm keeps waiting for the CPUs that
+ * the first one holds: the run would hang.  On the job's one node the fork
+ * launcher needs no step.  Return the job's CPUs on this node when that is
+ * where we are, 0 outside Slurm or when HYDRA_LAUNCHER is the user's choice;
+ * anywhere else, exit with what to do.
+ */
+static int
+slurm_one_node(int workers)
+{
+	const char *job, *nodes, *cpus;
+	char where[64], n[16] = "N";
+
+	if ((job = getenv("SLURM_JOB_ID")) == NULL ||
+	    getenv("HYDRA_LAUNCHER") != NULL)
+		return 0;
+	if ((nodes = getenv("SLURM_JOB_NUM_NODES")) == NULL &&
+	    (nodes = getenv("SLURM_NNODES")) == NULL)
+		nodes = "1";
+	cpus = getenv("SLURM_CPUS_ON_NODE");
+	if (strcmp(nodes, "1") != 0)
+		snprintf(where, sizeof(where), "across the %s nodes of", nodes);
+	else if (getenv("SLURMD_NODENAME") == NULL)	/* salloc's shell */
+		snprintf(where, sizeof(where), "from outside the node of");
+	else
+		return cpus != NULL && atoi(cpus) > 0 ? atoi(cpus) : 1;
+	if (workers > 0)
+		snprintf(n, sizeof(n), "%d", workers);
+	errx(1, "cannot spawn workers %s Slurm job %s (hydra's srun steps"
+	    " would wait for each other for ever); start them with the"
+	    " manager: mpiexec -n 1 mapreduce ARGS : -n %s worker", where, job,
+	    n);
+}
+#endif
 
 /* Print arg so that a POSIX shell reads it back as one word. */
 static void

@@ -31,7 +31,7 @@ mpich_version=4.0.2
 prefix=$cache/mpich-$mpich_version-ch3
 packages="build-essential dpkg-dev xz-utils libgmp-dev python3 bc procps time"
 dev_packages="clang libclang-rt-14-dev valgrind cppcheck libmpich-dev mpich
-    libopenmpi-dev"
+    libopenmpi-dev slurmctld slurmd slurm-client munge"
 bench_packages="gnuplot-nox python3-mpi4py"
 
 say() { printf 'install-deps: %s\n' "$*" >&2; }

@@ -1,0 +1,170 @@
+#!/bin/sh
+# t12-slurm.sh - the Slurm job scripts and a plain mapreduce under a real Slurm
+#
+# tests/slurm-cluster.sh starts a one-node cluster of this machine (one it
+# left running is reused and left running); the jobs run the build under
+# test, through the scripts' MAPREDUCE and MPIEXEC.  Every wait is bounded,
+# and on any exit the test cancels its jobs and stops what it started.
+# Skipped without root or without Slurm and munge (scripts/install-deps.sh
+# --dev installs them).
+. "$(dirname "$0")/../lib.sh"
+
+JOB_WAIT=${JOB_WAIT:-30}	# seconds for one job, queued to done
+CLUSTER=$TOP/tests/slurm-cluster.sh
+want="Sum of the products equals $("$PYTHON" "$REF" 1:1001 -5:2995:3 1000:0:-1)"
+set -- -r 1:1001 -r -5:2995:3 -r 1000:0:-1
+
+# No cluster needed: where hydra cannot spawn, a plain mapreduce says what
+# to do instead of hanging.
+timeout -k 5 "$RUN_TIMEOUT" env SLURM_JOB_ID=42 SLURM_JOB_NUM_NODES=2 \
+    SLURMD_NODENAME=n1 "$MR" -w 3 "$@" >"$TMP/out" 2>"$TMP/err"
+rc=$?
+expect_fail "plain mapreduce in a Slurm job of 2 nodes: what to do, no hang" \
+    1 "^mapreduce: cannot spawn workers across the 2 nodes of Slurm job 42 .*: mpiexec -n 1 mapreduce ARGS : -n 3 worker$"
+
+PATH=$PATH:/usr/sbin:/sbin
+why=
+if [ "$(id -u)" -ne 0 ]; then
+	why="not root: the Slurm daemons need root"
+else
+	for c in sbatch salloc squeue scancel sinfo slurmctld slurmd munged \
+	    flock; do
+		command -v "$c" >/dev/null 2>&1 || why="no $c (slurmctld slurmd slurm-client munge: scripts/install-deps.sh --dev)"
+	done
+fi
+if [ -n "$why" ]; then
+	skip "$why"
+	done_testing
+	exit
+fi
+
+NAME=mapreduce-t12	# the name of this test's jobs
+started=
+unset SLURM_CONF	# until the cluster's: never a real Slurm's
+cleanup() {
+	[ -n "$SLURM_CONF" ] && timeout 5 scancel -n "$NAME" 2>/dev/null
+	[ -n "$started" ] && timeout 20 "$CLUSTER" stop
+	rm -rf "$TMP"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# One test at a time on the cluster: another make check may be running.
+exec 9>"${SLURM_CLUSTER_DIR:-/run/mapreduce-slurm}.lock"
+if ! flock -w 120 9; then
+	not_ok "the Slurm cluster is free within 120 s"
+	done_testing
+	exit
+fi
+"$CLUSTER" status 9>&- || started=1	# a signal may come during start
+conf=$(timeout 60 "$CLUSTER" start 9>&- 2>"$TMP/cluster.err")
+case $? in
+0)	started=1
+	ok "a one-node Slurm cluster started" ;;
+3)	started=
+	ok "a one-node Slurm cluster: reused the one running" ;;
+*)	not_ok "a one-node Slurm cluster starts" "$(cat "$TMP/cluster.err")"
+	done_testing
+	exit ;;
+esac
+eval "$conf"
+
+# job NAME [sbatch args]: submit, and wait for the end of the job at most
+# JOB_WAIT seconds; sets rc (the job's exit status, 124 if it took too
+# long, and then cancelled); its output is in $TMP/NAME.out and .err.
+# scontrol is asked every 0.2 s: sbatch --wait would ask every 2 to 10 s.
+job() {
+	name=$1
+	shift
+	rc=124
+	id=$(timeout 10 sbatch -J "$NAME" --parsable --time=2 --chdir="$TMP" \
+	    -o "$TMP/$name.out" -e "$TMP/$name.err" "$@" \
+	    2>"$TMP/$name.sbatch") || { rc=$?; return; }
+	end=$(($(date +%s) + JOB_WAIT))
+	while [ "$(date +%s)" -lt "$end" ]; do
+		info=$(timeout 5 scontrol -o show job "$id" 2>>"$TMP/$name.sbatch")
+		case $info in
+		*" JobState="[A-Z]*) ;;
+		*)	rc=1; return ;;		# the controller lost it
+		esac
+		case $info in
+		*" JobState="PENDING\ *|*" JobState="CONFIGURING\ *|\
+		*" JobState="RUNNING\ *|*" JobState="COMPLETING\ *) ;;
+		*)	code=${info##* ExitCode=}	# status:signal
+			code=${code%% *}
+			rc=${code%:*}
+			[ "${code#*:}" -ne 0 ] && rc=$((128 + ${code#*:}))
+			echo "$info" | grep -o 'JobState=[^ ]*' \
+			    >>"$TMP/$name.sbatch"
+			return ;;
+		esac
+		sleep 0.2
+	done
+	timeout 5 scancel "$id"		# and let the next job in
+}
+
+# expect_job DESCRIPTION NAME STDERR: the job printed the sum exactly, and
+# a line on stderr that matches the extended regular expression STDERR
+# (the count of workers that -v prints; the lines after it may vary).
+expect_job() {
+	if [ "$rc" -eq 0 ] &&
+	    printf '%s\n' "$want" | cmp -s - "$TMP/$2.out" &&
+	    grep -Eq -- "$3" "$TMP/$2.err"; then
+		ok "$1"
+	else
+		not_ok "$1" "expected: $want" "and on stderr: $3" \
+		    "exit code $rc" "$({
+			sed 's/^/sbatch: /' "$TMP/$2.sbatch"
+			sed 's/^/stdout: /' "$TMP/$2.out"
+			sed 's/^/stderr: /' "$TMP/$2.err" | head -n 20
+		    } 2>/dev/null)"
+	fi
+}
+
+export MAPREDUCE="$MR"
+job spawn -n 2 "$TOP/scripts/slurm-spawn.sbatch" -v "$@"
+expect_job "slurm-spawn.sbatch in sbatch -n 2: the sum, 2 workers spawned" \
+    spawn "^mapreduce: 2 workers of '[^']*/worker' share 1000 elements$"
+
+job mpmd -n 2 "$TOP/scripts/slurm-mpmd.sbatch" -v "$@"
+expect_job "slurm-mpmd.sbatch in sbatch -n 2: the sum, 2 workers beside" \
+    mpmd "^mapreduce: 2 workers of 'the static launch' share 1000 elements$"
+
+# A plain mapreduce starts itself again under mpiexec, which would hang in
+# the spawn with hydra's Slurm launcher.
+printf '#!/bin/sh\nexec "$MAPREDUCE" "$@"\n' >"$TMP/plain.sh"
+job plain -n 1 "$TMP/plain.sh" -v "$@"
+expect_job "plain mapreduce in sbatch -n 1: the sum, one worker per CPU of the job" \
+    plain "^mapreduce: 1 worker of '[^']*/worker' share 1000 elements$"
+
+# salloc runs its command where it was typed, off the job's node.
+timeout -k 5 "$JOB_WAIT" salloc -J "$NAME" -Q -n 1 --time=1 "$MR" "$@" \
+    >"$TMP/out" 2>"$TMP/err"
+rc=$?
+expect_fail "plain mapreduce in salloc, off the job's node: what to do" 1 \
+    "^mapreduce: cannot spawn workers from outside the node of Slurm job [0-9]+ .*: mpiexec -n 1 mapreduce ARGS : -n N worker$"
+
+left=$(timeout 5 squeue -h -o %i -n "$NAME" 2>&1)
+if [ -z "$left" ]; then
+	ok "no job of this test left in the queue"
+else
+	not_ok "no job of this test left in the queue" "left: $left"
+fi
+
+if [ -n "$started" ]; then
+	pids=$(cat "${SLURM_CLUSTER_DIR:-/run/mapreduce-slurm}"/*.pid)
+	timeout 20 "$CLUSTER" stop
+	started=
+	alive=
+	for p in $pids; do
+		[ -d "/proc/$p" ] && alive="$alive $p"
+	done
+	if [ -z "$alive" ]; then
+		ok "the cluster stopped: munged, slurmctld and slurmd gone"
+	else
+		not_ok "the cluster stopped: munged, slurmctld and slurmd gone" \
+		    "still running:$alive"
+	fi
+fi
+done_testing
