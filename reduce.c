@@ -98,26 +98,60 @@ partial_add_mpz(struct partial *p, const mpz_t v)
 }
 
 /*
- * A kernel's batch.  Sums split each value into its high and low 32 bits,
- * summed apart in int64_t: plain loops that the compiler vectorizes, exact
- * for any batch below 2^31 values.
+ * A kernel's batch.  A sum takes each value as 64 unsigned bits, its low
+ * and high 32 bits summed apart, and subtracts 2^64 for each negative one:
+ * three sums of lanes without carries, exact for fewer than 2^31 values
+ * at a time, which the compiler turns into vector instructions.
  */
+#define LANES		4
+#define ROUND_MAX	((size_t)1 << 30)	/* values between two flushes */
+
+__attribute__((target_clones("avx2", "default"))) static void
+sum_lanes(const int64_t *v, size_t n, uint64_t *lo, uint64_t *hi,
+    uint64_t *neg)
+{
+	uint64_t x[LANES] = { 0 }, y[LANES] = { 0 }, z[LANES] = { 0 }, u;
+	size_t i;
+	int l;
+
+	for (i = 0; i + LANES <= n; i += LANES)
+		for (l = 0; l < LANES; l++) {
+			u = (uint64_t)v[i + (size_t)l];
+			x[l] += u & UINT32_MAX;
+			y[l] += u >> 32;
+			z[l] += u >> 63;
+		}
+	for (; i < n; i++) {
+		u = (uint64_t)v[i];
+		x[0] += u & UINT32_MAX;
+		y[0] += u >> 32;
+		z[0] += u >> 63;
+	}
+	*lo = *hi = *neg = 0;
+	for (l = 0; l < LANES; l++) {
+		*lo += x[l];
+		*hi += y[l];
+		*neg += z[l];
+	}
+}
+
 void
 partial_add_i64s(struct partial *p, const int64_t *v, size_t n)
 {
-	int64_t hi = 0, lo = 0;
-	size_t i;
+	uint64_t lo, hi, neg;
+	size_t i, m;
 
 	if (p->op != MR_REDUCE_SUM) {
 		for (i = 0; i < n; i++)
 			partial_add_i128(p, v[i]);
 		return;
 	}
-	for (i = 0; i < n; i++) {
-		hi += v[i] >> 32;
-		lo += (int64_t)(uint32_t)v[i];
+	for (i = 0; i < n; i += m) {
+		m = n - i < ROUND_MAX ? n - i : ROUND_MAX;
+		sum_lanes(v + i, m, &lo, &hi, &neg);
+		acc_add_i128(&p->sum, (int128)(((uint128)hi << 32) + lo) -
+		    (int128)((uint128)neg << 64));
 	}
-	acc_add_i128(&p->sum, (int128)hi * ((int128)1 << 32) + lo);
 }
 
 void

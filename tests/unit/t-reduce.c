@@ -126,6 +126,39 @@ integers(void)
 		}
 }
 
+/* A kernel's batches of int64_t, with the extremes, summed in lanes. */
+static void
+batches(void)
+{
+	static int64_t v[1003];
+	int128 w[1003];
+	struct partial p;
+	char *want, *got;
+	int round, i, n, op;
+
+	for (round = 0; round < 24; round++) {
+		n = round < 8 ? round : 1 + (int)(rng() % 1003);
+		op = round % 3 == 2 ? MR_REDUCE_MAX : MR_REDUCE_SUM;
+		for (i = 0; i < n; i++) {
+			v[i] = (int64_t)rng();
+			if (rng() % 8 == 0)
+				v[i] = rng() % 2 ? INT64_MIN : INT64_MAX;
+			w[i] = v[i];
+		}
+		partial_init(&p, op, 0);
+		partial_add_i64s(&p, v, (size_t)n);
+		got = partial_format(&p);
+		want = n > 0 || op == MR_REDUCE_SUM ? reference(op, w, n) :
+		    NULL;
+		ok(want == got || (want != NULL && got != NULL &&
+		    strcmp(want, got) == 0), "%s of a batch of %d int64_t",
+		    names[op], n);
+		free(want);
+		free(got);
+		partial_free(&p);
+	}
+}
+
 /* An empty map: sum 0, product 1, min and max nothing. */
 static void
 empty(void)
@@ -196,6 +229,7 @@ main(void)
 {
 	rng_state = 0x7265647563650001u;
 	integers();
+	batches();
 	empty();
 	doubles();
 	return tap_done();
