@@ -3,7 +3,7 @@
 /*
  * make examples; then
  *
- *	$ mpiexec -n 1 -usize 17 mapreduce -k examples/pi.so -r 1:1000001
+ *	$ mpiexec -n 1 -usize 17 ./mapreduce -k examples/pi.so -r 1:1000001
  *	Sum of the midpoint rectangles equals 3.1415926535898766
  *
  * The computation of MPICH's examples/cpi.c: pi is the integral of

@@ -3,7 +3,7 @@
 /*
  * make examples; then
  *
- *	$ mpiexec -n 1 -usize 17 mapreduce -k examples/primes.so -r 0:10000000
+ *	$ mpiexec -n 1 -usize 17 ./mapreduce -k examples/primes.so -r 0:10000000
  *	Sum of the prime indicators equals 664579
  *
  * Element x is 1 if x is a prime, else 0, so their sum counts the primes

@@ -3,7 +3,7 @@
 /*
  * make examples; then
  *
- *	$ mpiexec -n 1 -usize 17 mapreduce -k examples/product.so \
+ *	$ mpiexec -n 1 -usize 17 ./mapreduce -k examples/product.so \
  *	      -r 1:101 -r 101:201
  *	Sum of the products equals 843350
  *
