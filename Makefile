@@ -5,7 +5,9 @@
 # make check        unit and end-to-end tests
 # make check-sanitize, check-valgrind, check-random, fuzz: see below
 # make bench        the benchmark of docs/performance.md (a few minutes)
-# make install      into $(DESTDIR)$(PREFIX): bin, libexec, man1
+# make examples     the example kernels, examples/*.so
+# make install      into $(DESTDIR)$(PREFIX): bin, libexec, man1, include,
+#                   lib/pkgconfig
 # make -s env       one line to eval: puts the matching mpiexec first on PATH
 #
 # The MPI: MPICC (and MPIEXEC, which follows it) if given; else an mpicc on
@@ -19,6 +21,8 @@ PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
 LIBEXECDIR ?= $(PREFIX)/libexec/mapreduce
 MANDIR ?= $(PREFIX)/share/man
+INCLUDEDIR ?= $(PREFIX)/include
+PKGCONFIGDIR ?= $(PREFIX)/lib/pkgconfig
 
 CFLAGS ?= -O2 -g
 
@@ -90,7 +94,7 @@ $(MPICH_PREFIX)/.complete: scripts/install-deps.sh
 	MAPREDUCE_CACHE='$(MAPREDUCE_CACHE)' scripts/install-deps.sh
 	touch $@
 
-check: all $(UNIT)
+check: all examples $(UNIT)
 	MPICC='$(MPICC)' MPIEXEC='$(MPIEXEC)' tests/run.sh
 
 # More random cases than make check's fixed 50: make check-random SEED=7 COUNT=500
@@ -128,9 +132,10 @@ check-valgrind: all $(UNIT)
 
 # The benchmark of docs/performance.md: the tool against a hand-written SPMD
 # program, a serial loop, the bare spawn and mpi4py (a few minutes).
-bench: all
+bench: all examples
 	scripts/install-deps.sh --bench --packages-only
 	MPICC='$(MPICC)' MPIEXEC='$(MPIEXEC)' CFLAGS='$(CFLAGS)' bench/run.sh
+	MPICC='$(MPICC)' MPIEXEC='$(MPIEXEC)' CFLAGS='$(CFLAGS)' bench/kernels.sh
 
 run: all
 	'$(MPIEXEC)' -n 1 -usize 17 ./mapreduce
@@ -140,22 +145,29 @@ env: | $(MPI_SETUP)
 	    echo "make env: no '$(MPIEXEC)' found" >&2; exit 1; }; \
 	printf 'export PATH="%s:$$PATH"\n' "$$(dirname "$$p")"
 
-install: all
+install: all mapreduce.pc
 	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBEXECDIR) \
-	    $(DESTDIR)$(MANDIR)/man1
+	    $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(INCLUDEDIR) \
+	    $(DESTDIR)$(PKGCONFIGDIR)
 	cp -f mapreduce $(DESTDIR)$(BINDIR)/mapreduce
 	cp -f worker $(DESTDIR)$(LIBEXECDIR)/worker
+	cp -f mapreduce.h $(DESTDIR)$(INCLUDEDIR)/mapreduce.h
+	cp -f mapreduce.pc $(DESTDIR)$(PKGCONFIGDIR)/mapreduce.pc
 	sed 's|/usr/local/libexec/mapreduce|$(LIBEXECDIR)|g' mapreduce.1 \
 	    > $(DESTDIR)$(MANDIR)/man1/mapreduce.1
 	chmod 755 $(DESTDIR)$(BINDIR)/mapreduce $(DESTDIR)$(LIBEXECDIR)/worker
-	chmod 644 $(DESTDIR)$(MANDIR)/man1/mapreduce.1
+	chmod 644 $(DESTDIR)$(MANDIR)/man1/mapreduce.1 \
+	    $(DESTDIR)$(INCLUDEDIR)/mapreduce.h \
+	    $(DESTDIR)$(PKGCONFIGDIR)/mapreduce.pc
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/mapreduce $(DESTDIR)$(LIBEXECDIR)/worker \
-	    $(DESTDIR)$(MANDIR)/man1/mapreduce.1
+	    $(DESTDIR)$(MANDIR)/man1/mapreduce.1 \
+	    $(DESTDIR)$(INCLUDEDIR)/mapreduce.h \
+	    $(DESTDIR)$(PKGCONFIGDIR)/mapreduce.pc
 	-rmdir $(DESTDIR)$(LIBEXECDIR) 2>/dev/null
 
-clean: fuzz-clean
+clean: fuzz-clean examples-clean
 	rm -f mapreduce worker *.o $(UNIT) $(BUILD_FLAGS)
 
 distclean: clean
@@ -163,5 +175,6 @@ distclean: clean
 
 # make fuzz FUZZ_SECONDS=N: libFuzzer on the parsers (needs install-deps.sh --dev)
 include tests/fuzz/fuzz.mk
+include examples/examples.mk
 
 .PHONY: all bench check check-random check-sanitize check-valgrind lint run env install uninstall clean distclean FORCE

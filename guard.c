@@ -19,6 +19,8 @@
 #include "guard.h"
 
 #define ABORT_GRACE_S	10	/* the process manager kills us well before */
+#define STAGGER_NS	150000000L	/* worker k reports after k times this, */
+#define STAGGER_MAX	6		/* up to this many times */
 #define STOP_GRACE_NS	200000000	/* for the manager to end a stopped
 					   run, well within transport.c's
 					   FAILURE_GRACE_NS */
@@ -37,7 +39,7 @@ void
 guard_worker(int spawned)
 {
 	const char *fd, *rank, *size;
-	struct timespec stop_grace = { 0, STOP_GRACE_NS };
+	struct timespec stop_grace = { 0, STOP_GRACE_NS }, stagger = { 0, 0 };
 	pid_t child, guard = getpid();
 	int index, status;
 
@@ -85,6 +87,14 @@ guard_worker(int spawned)
 	if (WIFSIGNALED(status) && (WTERMSIG(status) == SIGINT ||
 	    WTERMSIG(status) == SIGTERM))
 		nanosleep(&stop_grace, NULL);	/* the run ends, or just us */
+	/*
+	 * A kernel that crashes crashes every worker at once: the first
+	 * worker's guard speaks first and ends the run, and the others,
+	 * waiting their turn, are taken down before they say the same.
+	 */
+	stagger.tv_nsec = (index < STAGGER_MAX ? index : STAGGER_MAX) *
+	    STAGGER_NS;
+	nanosleep(&stagger, NULL);
 	report(index, child, status);
 	abort_run(atoi(fd));
 }

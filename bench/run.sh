@@ -367,8 +367,7 @@ else
 	    "python3-mpi4py not installed"
 fi
 
-skip 7 "kernels: product .so vs SPMD, pi vs cpi" \
-    "needs user kernels (-k), not implemented yet"
+# Row 7, the user kernels, is bench/kernels.sh's (make bench runs both).
 
 # The series, for the plots and the CSV.
 while read -r n to ts; do

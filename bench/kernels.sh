@@ -1,0 +1,241 @@
+#!/bin/sh
+# kernels.sh - row 7 of the benchmark: user kernels (-k) against hand-written MPI programs
+#
+# usage: MPICC=path MPIEXEC=path CFLAGS=flags bench/kernels.sh   (make bench sets them)
+#
+# The speed targets of user kernels: examples/product.so, the seed's product
+# as a kernel, at >= 0.8x the rate of the hand-written SPMD program
+# (bench/spmd.c), and examples/pi.so at >= 0.9x the rate of MPICH's cpi.c
+# algorithm written by hand (bench/cpi.c), on the same elements and the
+# same number of processes (-w 2 against mpiexec -n 2).  The built-in
+# product is shown beside product.so.  Builds spmd and cpi with the tool's
+# compiler and flags into bench/build/ (cpi with -ffp-contract=off too, as
+# examples.mk builds pi.so), prints a Markdown table on stdout (progress on
+# stderr) and appends its rows to bench/results.csv, replacing any row 7
+# there; run it after bench/run.sh, which writes that file.  Every answer
+# is checked: sums of products against the exact closed form
+# (bench/closed_form.py), pi within 1e-9 of Python's math.pi; a wrong one
+# stops the run.
+#
+# Environment, as for run.sh: REPEAT runs per figure, whose median is taken
+# (default 3); BIN, the directory of the mapreduce and worker to measure
+# (default: the top one); EXAMPLES, that of product.so and pi.so (default:
+# examples/); QUICK=1 for a smoke test on small sizes, whose rows go to
+# bench/build/results.csv instead.  Runs alternate between the tool and
+# its baseline, so that a busy machine slows both alike.
+
+set -eu
+cd "$(dirname "$0")/.."
+MPICC=${MPICC:-${XDG_CACHE_HOME:-$HOME/.cache}/mapreduce/mpich-4.0.2-ch3/bin/mpicc}
+MPIEXEC=${MPIEXEC:-$(dirname "$MPICC")/mpiexec}
+CFLAGS=${CFLAGS:--O2 -g}
+BIN=${BIN:-$PWD}
+EXAMPLES=${EXAMPLES:-$PWD/examples}
+REPEAT=${REPEAT:-3}
+TIMEOUT=300			# seconds, for any one command
+build=bench/build
+
+# Sizes: the product's range -np:np (two of them, so that every product
+# x * x fits 64 bits, as product.so requires: np^2 < 2^63) and pi's
+# rectangles.
+if [ "${QUICK:-0}" = 1 ]; then
+	np=30000000 npi=40000000
+	out=$build
+else
+	np=3000000000 npi=4000000000
+	out=bench
+fi
+
+die() {
+	echo "kernels.sh: $*" >&2
+	exit 1
+}
+
+{ [ -x "$BIN/mapreduce" ] && [ -x "$BIN/worker" ]; } ||
+    die "no $BIN/mapreduce or $BIN/worker: run make first"
+{ [ -f "$EXAMPLES/product.so" ] && [ -f "$EXAMPLES/pi.so" ]; } ||
+    die "no $EXAMPLES/product.so or pi.so: run make examples first"
+"$BIN/mapreduce" --help 2>/dev/null | grep -q -- '--kernel' ||
+    die "$BIN/mapreduce has no -k (--kernel): nothing to measure"
+if grep -q sanitize .build-flags "$EXAMPLES/.build-flags" 2>/dev/null &&
+    [ "$BIN" = "$PWD" ]; then
+	echo "kernels.sh: warning: the tool or the examples were built with" \
+	    "sanitizers (.build-flags): these times are not the tool's" >&2
+fi
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/mapreduce-kernels.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+trap 'exit 1' INT TERM
+
+echo "kernels.sh: building the baselines with $MPICC $CFLAGS" >&2
+mkdir -p "$build"
+# shellcheck disable=SC2086	# CFLAGS is a list of flags
+"$MPICC" -std=c11 -D_GNU_SOURCE -Wall -Wextra $CFLAGS \
+    -o "$build/spmd" bench/spmd.c || die "cannot build $build/spmd"
+# shellcheck disable=SC2086
+"$MPICC" -std=c11 -D_GNU_SOURCE -Wall -Wextra $CFLAGS -ffp-contract=off \
+    -o "$build/cpi" bench/cpi.c || die "cannot build $build/cpi"
+
+# The commands measured: the tool on 2 workers, the baselines on 2 ranks.
+ours() {
+	timeout "$TIMEOUT" "$MPIEXEC" -n 1 -usize 3 "$BIN/mapreduce" -w 2 "$@"
+}
+spmd() {
+	timeout "$TIMEOUT" "$MPIEXEC" -n 2 "$build/spmd" "$@"
+}
+cpi() {
+	timeout "$TIMEOUT" "$MPIEXEC" -n 2 "$build/cpi" "$@"
+}
+
+# The checks of an output file: is_sum VALUE FILE, the sentence with the
+# exact sum of products; is_pi FILE, one number within 1e-9 of math.pi.
+is_sum() {
+	[ "$(cat "$2")" = "Sum of the products equals $1" ]
+}
+is_pi() {
+	python3 - "$(cat "$1")" <<'EOF'
+import math
+import sys
+
+try:
+    sys.exit(not abs(float(sys.argv[1]) - math.pi) < 1e-9)
+except ValueError:
+    sys.exit(1)
+EOF
+}
+
+# time1 NAME CHECK COMMAND: run COMMAND (a line of the functions above)
+# once, check its output with CHECK (a line to which the output file's
+# name is added), append its wall time to NAME.times.
+time1() {
+	t0=$(date +%s.%N)
+	eval "$3" >"$tmp/$1.out" 2>"$tmp/$1.err" || {
+		echo "kernels.sh: FAILED: $3" >&2
+		sed 's/^/    /' "$tmp/$1.err" >&2
+		exit 1
+	}
+	t1=$(date +%s.%N)
+	eval "$2 \"\$tmp/\$1.out\"" || {
+		echo "kernels.sh: WRONG ANSWER from: $3" >&2
+		echo "    got:   $(cat "$tmp/$1.out")" >&2
+		echo "    check: $2" >&2
+		exit 1
+	}
+	echo "$t0 $t1" | awk '{ printf "%.4f\n", $2 - $1 }' >>"$tmp/$1.times"
+}
+
+# alternate NAME CHECK COMMAND [NAME CHECK COMMAND]...: REPEAT rounds, each
+# running every command once in turn.
+alternate() {
+	printf 'kernels.sh: %s x %s\n' "$3" "$REPEAT" >&2
+	round=0
+	while [ "$round" -lt "$REPEAT" ]; do
+		once "$@"
+		round=$((round + 1))
+	done
+}
+once() {
+	while [ $# -ge 3 ]; do
+		time1 "$1" "$2" "$3"
+		shift 3
+	done
+}
+
+# median NAME: the median wall time of NAME's runs.
+median() {
+	sort -n "$tmp/$1.times" |
+	    awk '{ t[NR] = $1 } END { print t[int((NR + 1) / 2)] }'
+}
+
+# calc EXPR: floating-point arithmetic; judge VALUE OP LIMIT: met or
+# missed; sci N: N as 6×10^9.
+calc() {
+	awk "BEGIN { printf \"%.6g\\n\", ($1) }"
+}
+judge() {
+	awk "BEGIN { print ($1 $2 $3) ? \"met\" : \"missed\" }"
+}
+sci() {
+	awk -v n="$1" 'BEGIN {
+		for (e = 0; n >= 10 && n % 10 == 0; e++)
+			n /= 10
+		if (e < 3)
+			print n * 10 ^ e
+		else if (n == 1)
+			print "10^" e
+		else
+			print n "×10^" e }'
+}
+
+# row CASE OURS BASELINE OURRATE BASERATE RATIO TARGET RESULT: one row 7
+# of the table and of the CSV, as run.sh writes them (times in s, rates in
+# elements/s).
+rate() {
+	[ -n "$1" ] || { echo -; return; }
+	awk -v r="$1" 'BEGIN {
+		if (r >= 1e9) printf "%.2f G/s\n", r / 1e9
+		else if (r >= 1e6) printf "%.2f M/s\n", r / 1e6
+		else if (r >= 1e3) printf "%.2f k/s\n", r / 1e3
+		else printf "%.0f /s\n", r }'
+}
+row() {
+	printf '| 7 | %s | %.3f s | %.3f s | %s | %s | %s | %s | %s |\n' "$1" \
+	    "$2" "$3" "$(rate "$4")" "$(rate "$5")" "$6" "${7:--}" \
+	    "${8:--}" >>"$tmp/table.md"
+	printf '7,"%s",%s,%s,s,%s,%s,%s,"%s","%s"\n' "$1" "$2" "$3" "$4" "$5" \
+	    "$(echo "$6" | sed 's/^\([-+0-9.eE]*\).*/\1/')" "${7-}" "${8-}" \
+	    >>"$tmp/results.csv"
+}
+: >"$tmp/table.md"
+: >"$tmp/results.csv"
+
+load=$(cut -d ' ' -f 1 /proc/loadavg 2>/dev/null || echo '?')
+ours -k "$EXAMPLES/product.so" -r 0:10 -r 0:10 >/dev/null 2>&1 || true
+spmd 0:10 0:10 >/dev/null 2>&1 || true		# warm the caches
+
+# The seed's product: product.so, the built-in product and spmd on two
+# ranges -np:np.
+r="-$np:$np"
+n=$((2 * np))
+e=$(python3 bench/closed_form.py "$r" "$r") || die "closed_form.py failed"
+alternate k.so "is_sum $e" "ours -k '$EXAMPLES/product.so' -r $r -r $r" \
+    k.spmd "is_sum $e" "spmd $r $r" \
+    k.builtin "is_sum $e" "ours -r $r -r $r"
+tk=$(median k.so) ts=$(median k.spmd) tb=$(median k.builtin)
+ratio=$(calc "$ts / $tk")
+row "two ranges of $(sci $n): ours -w 2 -k product.so vs SPMD -n 2" \
+    "$tk" "$ts" "$(calc "$n / $tk")" "$(calc "$n / $ts")" \
+    "$(printf '%.2fx' "$ratio")" '>= 0.8x' "$(judge "$ratio" '>=' 0.8)"
+row "two ranges of $(sci $n): ours -w 2 -k product.so vs the built-in product" \
+    "$tk" "$tb" "$(calc "$n / $tk")" "$(calc "$n / $tb")" \
+    "$(printf '%.2fx' "$(calc "$tb / $tk")")"
+
+# pi: pi.so against cpi, on npi rectangles.
+alternate p.so is_pi \
+    "ours -k '$EXAMPLES/pi.so' -r 1:$((npi + 1)) --format value" \
+    p.cpi is_pi "cpi $npi"
+tp=$(median p.so) tc=$(median p.cpi)
+ratio=$(calc "$tc / $tp")
+row "pi, $(sci $npi) rectangles: ours -w 2 -k pi.so vs cpi -n 2" \
+    "$tp" "$tc" "$(calc "$npi / $tp")" "$(calc "$npi / $tc")" \
+    "$(printf '%.2fx' "$ratio")" '>= 0.9x' "$(judge "$ratio" '>=' 0.9)"
+
+# The CSV: run.sh's file with its row 7 replaced (or a new file).
+csv=$out/results.csv
+if [ -f "$csv" ]; then
+	grep -v '^7,' "$csv" >"$tmp/old.csv" || true
+else
+	echo 'row,case,ours,baseline,unit,ours_rate,baseline_rate,ratio,target,result' \
+	    >"$tmp/old.csv"
+fi
+cat "$tmp/old.csv" "$tmp/results.csv" >"$csv"
+
+echo "mapreduce benchmark, row 7 (user kernels), $(date -u +%Y-%m-%d)," \
+    "$(nproc) cores, load average $load at the start; median of $REPEAT runs"
+echo
+echo '| row | case | ours | baseline | ours elem/s | baseline elem/s | ratio | target | result |'
+echo '|---|---|---|---|---|---|---|---|---|'
+cat "$tmp/table.md"
+echo
+echo "Times are the wall time of the whole command, start-up included;" \
+    "rates are elements ÷ time;"
+echo "ratios are our rate ÷ the baseline's. Written: $csv"
