@@ -10,17 +10,24 @@
  * A kernel is a shared object that defines one const struct
  * mapreduce_kernel, by default under the name "mapreduce_kernel":
  *
- *	cc $(pkg-config --cflags mapreduce) -O2 -shared -fPIC -o k.so k.c
+ *	cc $(pkg-config --cflags mapreduce) -O2 -ffp-contract=off -shared \
+ *	    -fPIC -o k.so k.c
  *	mpiexec -n 1 -usize 17 mapreduce -k ./k.so[:SYMBOL] -r ... [-R OP]
  *
  * The kernel maps, mapreduce reduces.  Each worker loads the kernel and
  * calls map() on batches of consecutive elements of its blocks, thousands
  * at a time, so that the user's loop is a plain loop over an array that
- * the compiler can vectorize.  mapreduce reduces the values exactly with
- * the -R operation (sum, product, min, max): 64-bit integers as integers
- * of any size, doubles as exact real numbers, rounded once at the end to
- * the nearest double, so that a result does not depend on the number of
- * workers or on the batches.
+ * the compiler can vectorize (at -O2, gcc 12 vectorizes only loops whose
+ * trip count is a multiple of the vector length, and 64-bit multiplies and
+ * int64-to-double conversions only on AVX-512: see examples/).
+ * -ffp-contract=off keeps a double kernel from fusing multiply-adds, so
+ * that it rounds step by step as written (and as Python would).
+ *
+ * mapreduce reduces the values exactly with the -R operation (sum,
+ * product, min, max): 64-bit integers as integers of any size, doubles as
+ * exact real numbers, rounded once at the end to the nearest double, so
+ * that a result does not depend on the number of workers or on the
+ * batches.
  */
 
 #define MAPREDUCE_KERNEL_VERSION	1	/* of this interface */
