@@ -3,6 +3,7 @@
 # make [all]        build mapreduce and worker (sets up MPICH first if needed)
 # make run          the design card's command: mpiexec -n 1 -usize 17 ./mapreduce
 # make check        unit and end-to-end tests
+# make check-openmpi  the end-to-end tests again, built with Open MPI
 # make check-sanitize, check-valgrind, check-random, fuzz: see below
 # make bench        the benchmark of docs/performance.md (a few minutes)
 # make examples     the example kernels, examples/*.so
@@ -97,6 +98,22 @@ $(MPICH_PREFIX)/.complete: scripts/install-deps.sh
 check: all examples $(UNIT)
 	MPICC='$(MPICC)' MPIEXEC='$(MPIEXEC)' tests/run.sh
 
+# The end-to-end suite with Debian's Open MPI 4.1 (libopenmpi-dev, which
+# scripts/install-deps.sh --dev installs), on a copy of the tree built with
+# it in a temporary directory, so that this tree's build and .mpi.mk stay as
+# they are.  tests/lib.sh knows Open MPI's mpiexec from its --version.
+OMPI_MPICC ?= /usr/bin/mpicc.openmpi
+OMPI_MPIEXEC ?= /usr/bin/mpiexec.openmpi
+check-openmpi:
+	@test -x '$(OMPI_MPICC)' && test -x '$(OMPI_MPIEXEC)' || { echo \
+	    "make check-openmpi: no '$(OMPI_MPICC)' (scripts/install-deps.sh --dev)" \
+	    >&2; exit 1; }
+	@d=$$(mktemp -d "$${TMPDIR:-/tmp}/mapreduce-openmpi.XXXXXX") && \
+	trap 'rm -rf "$$d"' EXIT && cp -Rp . "$$d/src" && cd "$$d/src" && \
+	$(MAKE) -s distclean && \
+	$(MAKE) MPICC='$(OMPI_MPICC)' MPIEXEC='$(OMPI_MPIEXEC)' mapreduce worker && \
+	MPICC='$(OMPI_MPICC)' MPIEXEC='$(OMPI_MPIEXEC)' tests/run.sh tests/e2e/t*.sh
+
 # More random cases than make check's fixed 50: make check-random SEED=7 COUNT=500
 SEED ?= 1
 COUNT ?= 200
@@ -177,4 +194,4 @@ distclean: clean
 include tests/fuzz/fuzz.mk
 include examples/examples.mk
 
-.PHONY: all bench check check-random check-sanitize check-valgrind lint run env install uninstall clean distclean FORCE
+.PHONY: all bench check check-openmpi check-random check-sanitize check-valgrind lint run env install uninstall clean distclean FORCE

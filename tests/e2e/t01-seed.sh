@@ -6,15 +6,15 @@ seed=$("$PYTHON" -c '
 from functools import reduce
 print(reduce(lambda x, y: x + y, map(lambda x, y: x * y, range(1, 101), range(101, 201))))')
 
-USIZE=17 expect_value "mpiexec -n 1 -usize 17 ./mapreduce" "$seed"
+USIZE=17 expect_value "mpiexec -n 1 $(usize_args 17) ./mapreduce" "$seed"
 USIZE=17 expect_value "explicit default ranges" "$seed" -r 1:101 -r 101:201
 USIZE=17 expect_value "long options" "$seed" --range=1:101 --range 101:201
 
 USIZE=17 mr -v
 if [ "$rc" -eq 0 ] && grep -q "^mapreduce: 16 workers of '.*/worker' share 100 elements$" \
     "$TMP/err"; then
-	ok "-usize 17 gives 16 workers"
+	ok "$(usize_args 17) gives 16 workers"
 else
-	not_ok "-usize 17 gives 16 workers" "$(describe_run)"
+	not_ok "$(usize_args 17) gives 16 workers" "$(describe_run)"
 fi
 done_testing

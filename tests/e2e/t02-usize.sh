@@ -8,9 +8,9 @@ for u in $(seq 1 17); do
 	USIZE=$u mr -v
 	if [ "$rc" -eq 0 ] && [ "$(cat "$TMP/out")" = "$want" ] &&
 	    grep -q "^mapreduce: $workers workers\{0,1\} of " "$TMP/err"; then
-		ok "-usize $u: $workers worker(s), the seed's sum"
+		ok "$(usize_args "$u"): $workers worker(s), the seed's sum"
 	else
-		not_ok "-usize $u: $workers worker(s), the seed's sum" \
+		not_ok "$(usize_args "$u"): $workers worker(s), the seed's sum" \
 		    "$(describe_run)"
 	fi
 done

@@ -15,14 +15,20 @@ else
 	not_ok "without mpiexec: the same answer as under mpiexec" \
 	    "$(describe_run)"
 fi
-mr_alone -v
-cores=$(getconf _NPROCESSORS_ONLN)
-if [ "$rc" -eq 0 ] && grep -q "^mapreduce: $cores workers\{0,1\} of " "$TMP/err"
-then
-	ok "without mpiexec and -w: one worker per processor ($cores)"
+if [ "$MPI_FLAVOUR" = openmpi ]; then
+	skip "without mpiexec and -w, Open MPI: the start again gives no" \
+	    "universe size (launch.c), so not one worker per processor but" \
+	    "Open MPI's slots (cores) minus 1"
 else
-	not_ok "without mpiexec and -w: one worker per processor ($cores)" \
-	    "$(describe_run)"
+	cores=$(getconf _NPROCESSORS_ONLN)
+	mr_alone -v
+	if [ "$rc" -eq 0 ] &&
+	    grep -q "^mapreduce: $cores workers\{0,1\} of " "$TMP/err"; then
+		ok "without mpiexec and -w: one worker per processor ($cores)"
+	else
+		not_ok "without mpiexec and -w: one worker per processor ($cores)" \
+		    "$(describe_run)"
+	fi
 fi
 
 mkdir "$TMP/it's here"
