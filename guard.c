@@ -79,6 +79,9 @@ guard_worker(int spawned)
 	signal(SIGINT, SIG_IGN);
 	signal(SIGTERM, SIG_IGN);
 	signal(SIGPIPE, SIG_IGN);	/* see abort_run() */
+#ifdef __linux__
+	prctl(PR_SET_PDEATHSIG, SIGKILL);	/* and the worker goes with us */
+#endif
 	while (waitpid(child, &status, 0) == -1)
 		if (errno != EINTR)
 			_exit(1);

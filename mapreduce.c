@@ -1,6 +1,8 @@
 /* mapreduce.c - the manager: spawn workers, hand out blocks, add up their sums */
 
 #include <err.h>
+#include <errno.h>
+#include <stdarg.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <stdio.h>
@@ -35,6 +37,8 @@ struct kernel_info {
 	int doubles;		/* its values are doubles */
 };
 
+static void	refuse(const char *fmt, ...)
+		    __attribute__((format(printf, 1, 2), noreturn));
 static void	print_version(void);
 static void	check_kernel(const struct options *o, struct kernel_info *ki);
 static void	require_matching_workers(int asked, int started, int rank);
@@ -69,7 +73,7 @@ main(int argc, char *argv[])
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	if (cli_parse(argc, argv, &opt) == -1)
-		errx(2, "%s (try 'mapreduce --help')", opt.error);
+		refuse("%s (try 'mapreduce --help')", opt.error);
 	if (opt.help) {
 		cli_help();
 		return 0;
@@ -87,10 +91,11 @@ main(int argc, char *argv[])
 		guard_worker(0);	/* ranks 1..N work: guard them */
 
 	MPI_Init(&argc, &argv);
-	transport_arm(opt.timeout);
 	MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_RETURN);
 	MPI_Comm_rank(MPI_COMM_WORLD, &rank);
 	MPI_Comm_size(MPI_COMM_WORLD, &size);
+	if (rank == 0)		/* the others work, as spawned workers do */
+		transport_arm(opt.timeout);
 	if (size > 1) {			/* the workers came with us */
 		require_matching_workers(opt.workers, size - 1, rank);
 		inter = transport_static(rank == 0);
@@ -152,6 +157,32 @@ main(int argc, char *argv[])
 	return failed ? 1 : 0;
 }
 
+/*
+ * Bad input: one line and exit status 2, before any work.  In a static
+ * launch, the workers are already started and wait for us in MPI_Init: an
+ * exit would leave them waiting for ever, so the run is aborted, with the
+ * line from world rank 0 only.
+ */
+static void
+refuse(const char *fmt, ...)
+{
+	va_list ap;
+	int rank = 0;
+
+	if (launch_world_size() > 1) {
+		MPI_Init(NULL, NULL);
+		MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+	}
+	if (rank == 0) {
+		va_start(ap, fmt);
+		vwarnx(fmt, ap);
+		va_end(ap);
+	}
+	if (launch_world_size() > 1)
+		transport_abort(2);
+	exit(2);
+}
+
 static void
 print_version(void)
 {
@@ -181,12 +212,12 @@ check_kernel(const struct options *o, struct kernel_info *ki)
 	size_t plen, slen;
 
 	if ((path = realpath(o->kernel, NULL)) == NULL)
-		err(2, "kernel '%s'", o->kernel);
+		refuse("kernel '%s': %s", o->kernel, strerror(errno));
 	if (plugin_open(&pl, path, o->symbol, why, sizeof(why)) == -1)
-		errx(2, "kernel '%s': %s", o->kernel, why);
+		refuse("kernel '%s': %s", o->kernel, why);
 	if (o->nranges < pl.kernel->arity_min ||
 	    o->nranges > pl.kernel->arity_max)
-		errx(2, "kernel '%s' takes %u%s%.0u range%s, not %" PRIu32,
+		refuse("kernel '%s' takes %u%s%.0u range%s, not %" PRIu32,
 		    o->kernel, pl.kernel->arity_min,
 		    pl.kernel->arity_max > pl.kernel->arity_min ? " to " : "",
 		    pl.kernel->arity_max > pl.kernel->arity_min ?
@@ -194,7 +225,7 @@ check_kernel(const struct options *o, struct kernel_info *ki)
 		    "s" : "", o->nranges);
 	ki->doubles = pl.kernel->type == MAPREDUCE_DOUBLE;
 	if (ki->doubles && o->reduce == MR_REDUCE_PRODUCT)
-		errx(2, "kernel '%s' maps to doubles: -R product is not offered"
+		refuse("kernel '%s' maps to doubles: -R product is not offered"
 		    " for them (an exact product needs 53 bits per element)",
 		    o->kernel);
 	if ((ki->name = strdup(pl.kernel->name)) == NULL)
@@ -214,7 +245,7 @@ check_kernel(const struct options *o, struct kernel_info *ki)
 
 /*
  * In a static launch the worker count is the world's: a -w that says
- * otherwise is bad input.  Every rank sees the same, so all stop alike.
+ * otherwise is bad input.  Every rank sees the same, so all abort alike.
  */
 static void
 require_matching_workers(int asked, int started, int rank)
@@ -225,9 +256,7 @@ require_matching_workers(int asked, int started, int rank)
 		warnx("-w %d, but mpiexec started %d worker%s beside the"
 		    " manager (try 'mapreduce --help')", asked, started,
 		    started == 1 ? "" : "s");
-	guard_release();
-	MPI_Finalize();
-	exit(2);
+	transport_abort(2);
 }
 
 /*

@@ -64,6 +64,12 @@ transport_fail(const char *fmt, ...)
 }
 
 void
+transport_abort(int code)
+{
+	abort_quietly(code, 1);
+}
+
+void
 transport_arm(unsigned seconds)
 {
 	struct sigaction sa;
@@ -84,6 +90,8 @@ void
 transport_disarm(void)
 {
 	alarm(0);
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
 }
 
 /*

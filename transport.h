@@ -27,12 +27,16 @@ void	transport_check(int rc, const char *what);
  * takes down every process of it) after `seconds` (0: never) with
  * TRANSPORT_EXIT_TIMEOUT, and on SIGINT or SIGTERM with 128 + the signal,
  * each after one line on stderr.  transport_disarm() cancels the timeout
- * once the result is in.  Both ends also die with the process manager's
+ * and the two handlers once the result is in, or before a rank leaves on
+ * its own (a process manager may then signal the others).  Both ends also die with the process manager's
  * proxy that started them (Linux), so that a crashed mpiexec leaves no
  * process of the run behind.
  */
 void	transport_arm(unsigned seconds);
 void	transport_disarm(void);
+
+/* Abort the whole run with code, quietly: once MPI is up. */
+void	transport_abort(int code) __attribute__((noreturn));
 
 /* Print "PROG: message" and abort the whole run with 1: once MPI is up. */
 void	transport_fail(const char *fmt, ...)

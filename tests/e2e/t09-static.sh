@@ -47,6 +47,17 @@ fi
 expect_fail "-w other than the static workers: exit 2" 2 \
     "^mapreduce: -w 5, but mpiexec started 2 workers beside the manager"
 
+# Bad input in the MPMD form: the workers already wait in MPI_Init; the
+# run must end with the one line and exit 2, not leave them waiting.
+for bad in "-r 1:x" "-w 5" "-k $TMP/no-such-kernel.so" "-R min -r 4:4"; do
+	# shellcheck disable=SC2086
+	RUN_TIMEOUT=20 timeout -k 5 20 "$MPIEXEC" -n 1 "$MR" $bad : -n 2 \
+	    "$TOP/worker" >"$TMP/out" 2>"$TMP/err"
+	rc=$?
+	expect_fail "MPMD with bad input ($bad): exit 2, one line, no hang" 2 \
+	    "^mapreduce: "
+done
+
 timeout -k 5 "$RUN_TIMEOUT" "$MPIEXEC" -n 2 "$TOP/worker" : -n 1 "$MR" \
     >"$TMP/out" 2>"$TMP/err"
 rc=$?
