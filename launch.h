@@ -29,10 +29,15 @@ char	*launch_find_worker(const char *given);
  * Return if a process manager of the MPI we were built with started us.
  * Otherwise start this program again under that MPI's mpiexec (or
  * $MAPREDUCE_MPIEXEC) with the same arguments: "mpiexec -n 1 -usize P+1"
- * for P online processors, without -usize when workers (the -w value) is
- * not 0.  Does not return then; when mpiexec cannot be run, exits with 1
- * and the command line to use.  An MPI singleton that spawns hangs for
- * ever with MPICH 4.0.2: this is how a plain ./mapreduce works.
+ * for P online processors; inside a Slurm job of one node, on that node,
+ * "mpiexec -n 1 -launcher fork -usize C+1" for the job's C CPUs there
+ * (unless HYDRA_LAUNCHER is set), as a spawn through hydra's srun steps
+ * would hang.  No -usize when workers (the -w value) is not 0, and with
+ * Open MPI neither -usize nor -launcher.  Does not return then; exits
+ * with 1 and what to do when mpiexec cannot be run, or when the Slurm job
+ * spans several nodes or we are not on its node.  An MPI singleton that
+ * spawns hangs for ever with MPICH 4.0.2: this is how a plain ./mapreduce
+ * works.
  */
 void	launch_under_process_manager(int argc, char *argv[], int workers);
 
