@@ -29,7 +29,8 @@ set -eu
 cache=${MAPREDUCE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/mapreduce}
 mpich_version=4.0.2
 prefix=$cache/mpich-$mpich_version-ch3
-packages="build-essential dpkg-dev xz-utils libgmp-dev python3 bc procps time"
+packages="build-essential dpkg-dev xz-utils libgmp-dev python3 bc procps time
+    pkg-config"
 dev_packages="clang libclang-rt-14-dev valgrind cppcheck libmpich-dev mpich
     libopenmpi-dev slurmctld slurmd slurm-client munge"
 bench_packages="gnuplot-nox python3-mpi4py"

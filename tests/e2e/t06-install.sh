@@ -11,7 +11,8 @@ if make -s -C "$src" install PREFIX="$prefix" MPICC="${MPICC:-mpicc}" \
 else
 	not_ok "make install PREFIX=..." "$(tail -n 20 "$TMP/make.log")"
 fi
-for f in bin/mapreduce libexec/mapreduce/worker share/man/man1/mapreduce.1; do
+for f in bin/mapreduce libexec/mapreduce/worker share/man/man1/mapreduce.1 \
+    include/mapreduce.h lib/pkgconfig/mapreduce.pc; do
 	if [ -f "$prefix/$f" ]; then
 		ok "installed $f"
 	else
@@ -26,6 +27,24 @@ else
 fi
 MR=$prefix/bin/mapreduce expect_sum "the installed manager finds its worker" \
     -r 1:101 -r 101:201
+
+# A kernel built as a user would, against the installed header, found by
+# pkg-config: the sum of the products of the seed, as a kernel.
+if command -v pkg-config >/dev/null &&
+    cflags=$(PKG_CONFIG_PATH=$prefix/lib/pkgconfig pkg-config --cflags \
+    mapreduce) && [ "$(echo $cflags)" = "-I$prefix/include" ] &&
+    cc $cflags -O2 -ffp-contract=off -shared -fPIC -o "$TMP/product.so" \
+    "$src/examples/product.c" 2>"$TMP/cc.log" &&
+    MR=$prefix/bin/mapreduce mr -w 2 -k "$TMP/product.so" &&
+    [ "$rc" -eq 0 ] &&
+    [ "$(cat "$TMP/out")" = "Sum of the products equals $("$PYTHON" "$REF")" ]
+then
+	ok "a kernel built with pkg-config --cflags mapreduce runs"
+else
+	not_ok "a kernel built with pkg-config --cflags mapreduce runs" \
+	    "cflags: ${cflags:-none}" "$(cat "$TMP/cc.log" 2>/dev/null)" \
+	    "$(describe_run 2>/dev/null)"
+fi
 
 make -s -C "$src" uninstall PREFIX="$prefix" >"$TMP/make.log" 2>&1
 left=$(find "$prefix" -type f | sed "s|^$prefix/||")
