@@ -26,6 +26,7 @@
 
 set -eu
 cd "$(dirname "$0")/.."
+. bench/lib.sh
 MPICC=${MPICC:-${XDG_CACHE_HOME:-$HOME/.cache}/mapreduce/mpich-4.0.2-ch3/bin/mpicc}
 MPIEXEC=${MPIEXEC:-$(dirname "$MPICC")/mpiexec}
 CFLAGS=${CFLAGS:--O2 -g}
@@ -140,43 +141,9 @@ once() {
 	done
 }
 
-# median NAME: the median wall time of NAME's runs.
-median() {
-	sort -n "$tmp/$1.times" |
-	    awk '{ t[NR] = $1 } END { print t[int((NR + 1) / 2)] }'
-}
-
-# calc EXPR: floating-point arithmetic; judge VALUE OP LIMIT: met or
-# missed; sci N: N as 6×10^9.
-calc() {
-	awk "BEGIN { printf \"%.6g\\n\", ($1) }"
-}
-judge() {
-	awk "BEGIN { print ($1 $2 $3) ? \"met\" : \"missed\" }"
-}
-sci() {
-	awk -v n="$1" 'BEGIN {
-		for (e = 0; n >= 10 && n % 10 == 0; e++)
-			n /= 10
-		if (e < 3)
-			print n * 10 ^ e
-		else if (n == 1)
-			print "10^" e
-		else
-			print n "×10^" e }'
-}
-
 # row CASE OURS BASELINE OURRATE BASERATE RATIO TARGET RESULT: one row 7
 # of the table and of the CSV, as run.sh writes them (times in s, rates in
 # elements/s).
-rate() {
-	[ -n "$1" ] || { echo -; return; }
-	awk -v r="$1" 'BEGIN {
-		if (r >= 1e9) printf "%.2f G/s\n", r / 1e9
-		else if (r >= 1e6) printf "%.2f M/s\n", r / 1e6
-		else if (r >= 1e3) printf "%.2f k/s\n", r / 1e3
-		else printf "%.0f /s\n", r }'
-}
 row() {
 	printf '| 7 | %s | %.3f s | %.3f s | %s | %s | %s | %s | %s |\n' "$1" \
 	    "$2" "$3" "$(rate "$4")" "$(rate "$5")" "$6" "${7:--}" \

@@ -20,6 +20,7 @@
 
 set -eu
 cd "$(dirname "$0")/.."
+. bench/lib.sh
 MPICC=${MPICC:-${XDG_CACHE_HOME:-$HOME/.cache}/mapreduce/mpich-4.0.2-ch3/bin/mpicc}
 MPIEXEC=${MPIEXEC:-$(dirname "$MPICC")/mpiexec}
 CFLAGS=${CFLAGS:--O2 -g}
@@ -169,49 +170,17 @@ once() {
 	done
 }
 
-# median NAME: the median wall time of NAME's runs; rss COLUMN: the median
-# of that column of rss.log.
-median() {
-	sort -n "$tmp/$1.times" |
-	    awk '{ t[NR] = $1 } END { print t[int((NR + 1) / 2)] }'
-}
+# rss COLUMN: the median of that column of rss.log (median, calc, judge,
+# sci and rate are in bench/lib.sh).
 rss() {
 	awk -v c="$1" '{ print $c }' "$tmp/rss.log" | sort -n |
 	    awk '{ t[NR] = $1 } END { print t[int((NR + 1) / 2)] }'
-}
-
-# calc EXPR: floating-point arithmetic; judge VALUE OP LIMIT: met or missed;
-# sci N: N as 4×10^9.
-calc() {
-	awk "BEGIN { printf \"%.6g\\n\", ($1) }"
-}
-judge() {
-	awk "BEGIN { print ($1 $2 $3) ? \"met\" : \"missed\" }"
-}
-sci() {
-	awk -v n="$1" 'BEGIN {
-		for (e = 0; n >= 10 && n % 10 == 0; e++)
-			n /= 10
-		if (e < 3)
-			print n * 10 ^ e
-		else if (n == 1)
-			print "10^" e
-		else
-			print n "×10^" e }'
 }
 
 # Table rows: row ROW CASE OURS BASELINE UNIT OURRATE BASERATE RATIO TARGET
 # RESULT, empty fields shown as a dash.  Values are in UNIT (s or MB), rates
 # in elements/s; RATIO is shown as given (e.g. 1.23x) and goes to the CSV
 # as a number.
-rate() {
-	[ -n "$1" ] || { echo -; return; }
-	awk -v r="$1" 'BEGIN {
-		if (r >= 1e9) printf "%.2f G/s\n", r / 1e9
-		else if (r >= 1e6) printf "%.2f M/s\n", r / 1e6
-		else if (r >= 1e3) printf "%.2f k/s\n", r / 1e3
-		else printf "%.0f /s\n", r }'
-}
 value() {
 	[ -n "$1" ] || { echo -; return; }
 	case $2 in

@@ -113,10 +113,10 @@ describe_run() {
 	sed 's/^/stderr: /' "$TMP/err" | head -n 20
 }
 
-# expect_value DESCRIPTION VALUE [mapreduce args]: the run prints the
-# sentence with VALUE, exits 0 and prints nothing on stderr.
-expect_value() {
-	desc=$1 want="Sum of the products equals $2"
+# expect_line DESCRIPTION LINE [mapreduce args]: the run prints LINE,
+# exits 0 and prints nothing on stderr.
+expect_line() {
+	desc=$1 want=$2
 	shift 2
 	mr "$@"
 	if [ "$rc" -eq 0 ] && [ "$(cat "$TMP/out")" = "$want" ] &&
@@ -125,6 +125,14 @@ expect_value() {
 	else
 		not_ok "$desc" "expected: $want" "$(describe_run)"
 	fi
+}
+
+# expect_value DESCRIPTION VALUE [mapreduce args]: the run prints the
+# sentence with VALUE, exits 0 and prints nothing on stderr.
+expect_value() {
+	desc=$1 value=$2
+	shift 2
+	expect_line "$desc" "Sum of the products equals $value" "$@"
 }
 
 # expect_sum DESCRIPTION [mapreduce args]: as expect_value, with the value

@@ -24,14 +24,8 @@ expect_op() {
 		not_ok "$desc" "the reference failed for: $*"
 		return
 	}
-	want=$(sentence "$map" "$red" "$value")
-	mr -m "$map" -R "$red" "$@"
-	if [ "$rc" -eq 0 ] && [ "$(cat "$TMP/out")" = "$want" ] &&
-	    ! [ -s "$TMP/err" ]; then
-		ok "$desc"
-	else
-		not_ok "$desc" "expected: $want" "$(describe_run)"
-	fi
+	expect_line "$desc" "$(sentence "$map" "$red" "$value")" -m "$map" \
+	    -R "$red" "$@"
 }
 
 max=9223372036854775807

@@ -16,20 +16,6 @@ if ! [ -f "$EX/pi.so" ]; then
 	exit
 fi
 
-# expect_out DESCRIPTION WANT [mapreduce args]: the run prints exactly the
-# line WANT, exits 0 and prints nothing on stderr.
-expect_out() {
-	desc=$1 want=$2
-	shift 2
-	mr "$@"
-	if [ "$rc" -eq 0 ] && [ "$(cat "$TMP/out")" = "$want" ] &&
-	    ! [ -s "$TMP/err" ]; then
-		ok "$desc"
-	else
-		not_ok "$desc" "expected: $want" "$(describe_run)"
-	fi
-}
-
 # pi_ref N OP: OP (fsum, min or max) of pi.c's areas for -r 1:N+1, as
 # Python computes them, printed as repr(float).
 pi_ref() {
@@ -76,43 +62,43 @@ n=1000000
 pi=$(pi_ref $n fsum)
 w=1
 while [ $w -le 8 ]; do
-	expect_out "pi.so, 10^6 rectangles, -w $w: $pi" "$pi" \
+	expect_line "pi.so, 10^6 rectangles, -w $w: $pi" "$pi" \
 	    -w $w -k "$EX/pi.so" -r 1:$((n + 1)) --format value
 	w=$((w + 1))
 done
-expect_out "pi.so's sentence" \
+expect_line "pi.so's sentence" \
     "Sum of the midpoint rectangles equals $pi" \
     -w 2 -k "$EX/pi.so" -r 1:$((n + 1))
-expect_out "pi.so named with its symbol, -R sum" "$pi" \
+expect_line "pi.so named with its symbol, -R sum" "$pi" \
     -w 3 -k "$EX/pi.so:mapreduce_kernel" -R sum -r 1:$((n + 1)) \
     --format value
-expect_out "pi.so, 12345 rectangles, -w 7" "$(pi_ref 12345 fsum)" \
+expect_line "pi.so, 12345 rectangles, -w 7" "$(pi_ref 12345 fsum)" \
     -w 7 -k "$EX/pi.so" -r 1:12346 --format value
-expect_out "pi.so -R max: the first rectangle" "$(pi_ref $n max)" \
+expect_line "pi.so -R max: the first rectangle" "$(pi_ref $n max)" \
     -w 3 -k "$EX/pi.so" -R max -r 1:$((n + 1)) --format value
-expect_out "pi.so -R min: the last rectangle" "$(pi_ref $n min)" \
+expect_line "pi.so -R min: the last rectangle" "$(pi_ref $n min)" \
     -w 5 -k "$EX/pi.so" -R min -r 1:$((n + 1)) --format value
 
 # product: the seed's sentence, products near 2^63 summing beyond 2^64.
-expect_out "product.so on the seed's ranges" \
+expect_line "product.so on the seed's ranges" \
     "Sum of the products equals $("$PYTHON" "$REF" 1:101 101:201)" \
     -w 4 -k "$EX/product.so" -r 1:101 -r 101:201
 r1=-3037000499:3037000500:60741 r2=3037000499:-3037000500:-60741
-expect_out "product.so, products within 2^33 of -2^63, summed beyond 2^64" \
+expect_line "product.so, products within 2^33 of -2^63, summed beyond 2^64" \
     "$("$PYTHON" "$REF" $r1 $r2)" \
     -w 3 -k "$EX/product.so" -r $r1 -r $r2 --format value
-expect_out "product.so -R max" \
+expect_line "product.so -R max" \
     "Maximum of the products equals $(products_ref max -50:50 7:107)" \
     -w 2 -k "$EX/product.so" -R max -r -50:50 -r 7:107
-expect_out "product.so -R min" "$(products_ref min -50:50 7:107)" \
+expect_line "product.so -R min" "$(products_ref min -50:50 7:107)" \
     -w 2 -k "$EX/product.so" -R min -r -50:50 -r 7:107 --format value
 
 # primes: uneven work, the count of a sieve.
 primes=$(primes_ref 200000)
-expect_out "primes.so below 200000, -w 1" \
+expect_line "primes.so below 200000, -w 1" \
     "Sum of the prime indicators equals $primes" \
     -w 1 -k "$EX/primes.so" -r 0:200000
-expect_out "primes.so below 200000, -w 4" "$primes" \
+expect_line "primes.so below 200000, -w 4" "$primes" \
     -w 4 -k "$EX/primes.so" -r 0:200000 --format value
 
 # Kernels that cannot run, built here from a few lines.
