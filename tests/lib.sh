@@ -28,13 +28,17 @@ esac
 # more processes than cores (16 workers on 2) it wants oversubscription
 # allowed; and quiet keeps its own multi-line report of a process that
 # exited non-zero or called MPI_Abort off stderr, where the tests look for
-# the tool's one line.  A value set by the caller stays.
+# the tool's one line.  Its TCP transport stays on loopback: it tried the
+# bridge of t13's hosts, which a run elsewhere on the machine had made and
+# then removed.  A value set by the caller stays.
 if [ "$MPI_FLAVOUR" = openmpi ]; then
 	: "${OMPI_ALLOW_RUN_AS_ROOT:=1}" "${OMPI_ALLOW_RUN_AS_ROOT_CONFIRM:=1}"
 	: "${OMPI_MCA_rmaps_base_oversubscribe:=1}"
 	: "${OMPI_MCA_orte_execute_quiet:=1}"
+	: "${OMPI_MCA_btl_tcp_if_include:=lo}"
 	export OMPI_ALLOW_RUN_AS_ROOT OMPI_ALLOW_RUN_AS_ROOT_CONFIRM \
-	    OMPI_MCA_rmaps_base_oversubscribe OMPI_MCA_orte_execute_quiet
+	    OMPI_MCA_rmaps_base_oversubscribe OMPI_MCA_orte_execute_quiet \
+	    OMPI_MCA_btl_tcp_if_include
 fi
 
 # usize_args N: mpiexec's arguments for a universe of N processes.  Hydra
