@@ -111,7 +111,8 @@ check-openmpi:
 	@d=$$(mktemp -d "$${TMPDIR:-/tmp}/mapreduce-openmpi.XXXXXX") && \
 	trap 'rm -rf "$$d"' EXIT && cp -Rp . "$$d/src" && cd "$$d/src" && \
 	$(MAKE) -s distclean && \
-	$(MAKE) MPICC='$(OMPI_MPICC)' MPIEXEC='$(OMPI_MPIEXEC)' mapreduce worker && \
+	$(MAKE) MPICC='$(OMPI_MPICC)' MPIEXEC='$(OMPI_MPIEXEC)' mapreduce worker \
+	    examples && \
 	MPICC='$(OMPI_MPICC)' MPIEXEC='$(OMPI_MPIEXEC)' tests/run.sh tests/e2e/t*.sh
 
 # More random cases than make check's fixed 50: make check-random SEED=7 COUNT=500

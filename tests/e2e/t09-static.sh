@@ -36,14 +36,6 @@ fi
 
 timeout -k 5 "$RUN_TIMEOUT" "$MPIEXEC" -n 3 "$MR" -w 5 >"$TMP/out" 2>"$TMP/err"
 rc=$?
-if [ "$MPI_FLAVOUR" = openmpi ]; then
-	# Open MPI's mpiexec sends SIGTERM to the ranks still running once one
-	# exits 2, and their handler, still armed, adds "terminated (SIGTERM)"
-	# (1 run in 2): a bug of the tool, not fixed yet.  The rest holds.
-	sed -i '/^mapreduce: terminated (SIGTERM)$/d' "$TMP/err"
-	skip "-w other than the static workers, Open MPI: one line only" \
-	    "(other ranks may add 'terminated (SIGTERM)')"
-fi
 expect_fail "-w other than the static workers: exit 2" 2 \
     "^mapreduce: -w 5, but mpiexec started 2 workers beside the manager"
 

@@ -179,7 +179,17 @@ cp "$TOP/worker" "$TMP/bin/worker"
 # own report and an exit: let the signal through, as in a plain build.
 ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}handle_segv=0" RUN_TIMEOUT=30 \
     mr -w 2 --worker "$TMP/bin/worker" -k "$TMP/segv.so" -r 0:1000
-bad_kernel "map() crashes" 1 segv.so
+if [ "$MPI_FLAVOUR" = openmpi ]; then
+	# No guard there: Open MPI ends the run itself, with its own status.
+	if [ "$rc" -ne 0 ] && ! [ -s "$TMP/out" ]; then
+		ok "map() crashes, Open MPI: the run ends, no result"
+	else
+		not_ok "map() crashes, Open MPI: the run ends" "$(describe_run)"
+	fi
+	skip "map() crashes, Open MPI: one line naming the kernel is the guard's, hydra's only"
+else
+	bad_kernel "map() crashes" 1 segv.so
+fi
 sleep 0.5
 left=$(pgrep -f "$TMP/bin/" | wc -l)
 if [ "$left" -eq 0 ]; then
