@@ -240,6 +240,9 @@ def format_cases(rng):
     xs += [rng.randrange(-10 ** 6, 10 ** 6) / 10 ** rng.randrange(8)
            for _ in range(2000)]
     xs += [TINY * rng.randrange(1, 2 ** 52) for _ in range(500)]
+    # Powers of two: the interval that reads back is lopsided there, and
+    # the nearest digits of a length are not always the ones that do.
+    xs += [2.0 ** k for k in range(-1074, 1024)]
     return xs
 
 
