@@ -330,7 +330,9 @@ parse_count(const char *s, long max, long *n)
 		return -1;
 	while (p[0] == '0' && p[1] != '\0')
 		p++;
-	*n = strlen(p) > 18 ? max + 1 : strtol(p, NULL, 10);
+	if (strlen(p) > 18)	/* beyond any max, and beyond strtol's range */
+		return -1;
+	*n = strtol(p, NULL, 10);
 	return *n >= 1 && *n <= max ? 0 : -1;
 }
 

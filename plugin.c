@@ -25,7 +25,7 @@ plugin_open(struct plugin *p, const char *path, const char *symbol,
 	}
 	dlerror();
 	p->kernel = dlsym(p->handle, symbol);
-	if ((err = dlerror()) != NULL || p->kernel == NULL)
+	if (dlerror() != NULL || p->kernel == NULL)
 		snprintf(why, len, "no symbol '%s' in it", symbol);
 	else if ((bad = check(p->kernel)) != NULL)
 		snprintf(why, len, "'%s' %s", symbol, bad);

@@ -138,7 +138,7 @@ sum_lanes(const int64_t *v, size_t n, uint64_t *lo, uint64_t *hi,
 void
 partial_add_i64s(struct partial *p, const int64_t *v, size_t n)
 {
-	uint64_t lo, hi, neg;
+	uint64_t lo = 0, hi = 0, neg = 0;
 	size_t i, m;
 
 	if (p->op != MR_REDUCE_SUM) {
@@ -169,17 +169,24 @@ partial_add_acc(struct partial *p, const struct acc *a)
 	mpz_clear(t);
 }
 
+/* min and max in dsum.c's vector loops, then one step of best_double(). */
 void
 partial_add_doubles(struct partial *p, const double *v, size_t n)
 {
-	size_t i;
+	double m;
 
 	if (p->op == MR_REDUCE_SUM) {
 		dsum_add(&p->dsum, v, n);
 		return;
 	}
-	for (i = 0; i < n; i++)
-		best_double(p, v[i]);
+	if (n == 0)
+		return;
+	m = p->op == MR_REDUCE_MIN ? INFINITY : -INFINITY;
+	if (p->op == MR_REDUCE_MIN)
+		dsum_min(&m, v, n);
+	else
+		dsum_max(&m, v, n);
+	best_double(p, m);
 }
 
 static void

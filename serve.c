@@ -28,7 +28,7 @@ static int	block_is_valid(const struct mr_task *t,
 static int	load_kernel(struct plugin *pl, const char *spec, size_t len,
 		    int index);
 static int	work(const struct mr_task *t, const struct map_job *job,
-		    MPI_Comm manager, int index, struct partial *p,
+		    MPI_Comm manager, int index, int status, struct partial *p,
 		    struct mr_result *res);
 static int	evaluate(const struct mr_task *t, const struct map_job *job,
 		    MPI_Comm manager, const struct mr_block *b,
@@ -48,7 +48,7 @@ serve(MPI_Comm *manager)
 	unsigned char *bytes = NULL;
 	char *kernel;
 	size_t len = 0;
-	int index;
+	int index, status = MR_STATUS_OK;
 
 	MPI_Comm_rank(*manager, &index);
 	transport_recv_task(*manager, &task, &ranges, &kernel);
@@ -58,15 +58,15 @@ serve(MPI_Comm *manager)
 	job.length = task.length;
 	job.kernel = NULL;
 	if (!task_is_valid(&task, ranges))
-		res.status = MR_STATUS_BAD_TASK;
+		status = MR_STATUS_BAD_TASK;
 	else if (task.map == MR_MAP_KERNEL &&
-	    (res.status = load_kernel(&pl, kernel, task.kernel_len, index)) ==
+	    (status = load_kernel(&pl, kernel, task.kernel_len, index)) ==
 	    MR_STATUS_OK)
 		job.kernel = pl.kernel;
 	partial_init(&part, task.reduce, job.kernel != NULL &&
 	    job.kernel->type == MAPREDUCE_DOUBLE);
 
-	res.status = work(&task, &job, *manager, index, &part, &res);
+	res.status = work(&task, &job, *manager, index, status, &part, &res);
 	if (res.status == MR_STATUS_OK &&
 	    partial_encode(&part, &res.flags, &bytes, &len) == -1)
 		res.status = MR_STATUS_NOMEM;
@@ -90,10 +90,9 @@ serve(MPI_Comm *manager)
  */
 static int
 work(const struct mr_task *t, const struct map_job *job, MPI_Comm manager,
-    int index, struct partial *p, struct mr_result *res)
+    int index, int status, struct partial *p, struct mr_result *res)
 {
 	struct mr_block b;
-	int status = res->status;
 
 	transport_recv_block(manager, &b);
 	for (;;) {
