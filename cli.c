@@ -229,9 +229,10 @@ cli_help(void)
 "\n"
 "exit status:\n"
 "  0  the result was printed\n"
-"  1  a run-time failure: MPI, spawning, a worker, no worker executable,\n"
-"     no mpiexec to start under\n"
-"  2  bad command line or input, or a bad kernel\n"
+"  1  a run-time failure: MPI, spawning, a worker that died or failed, no\n"
+"     worker executable, no mpiexec to start under\n"
+"  2  bad command line or input, a bad kernel, or a -w that differs from\n"
+"     the workers started beside the manager\n"
 "  124  --timeout expired; 130, 143  interrupted by SIGINT, SIGTERM\n",
 	    CLI_WORKERS_MAX, LIBEXECDIR);
 }

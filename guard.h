@@ -9,9 +9,9 @@
  * world of one are left alone).  Under MPICH's hydra, fork.
  * The child returns and does the work.  The parent, the guard, waits for
  * it; when the child dies before its work is done (killed, crashed, or
- * exited with a status other than 0), the guard prints one line naming the
- * worker (index, pid, host, signal or status) and aborts the whole run
- * through the process manager, with exit status 1.  Without the guard,
+ * exited, whatever its status, before guard_release()), the guard prints
+ * one line naming the worker (index, pid, host, signal or status) and
+ * aborts the whole run through the process manager, with exit status 1.  Without the guard,
  * hydra notices the dead process itself and prints a page of its own
  * trace; under -disable-auto-cleanup the manager would wait for ever.
  * Elsewhere (no PMI_FD in the environment) it returns at once, unguarded.
