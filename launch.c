@@ -56,6 +56,19 @@ launch_world_size(void)
 	return n != NULL && atoi(n) > 1 ? atoi(n) : 1;
 }
 
+int
+launch_world_rank(void)
+{
+	const char *r;
+
+#ifdef OPEN_MPI
+	r = getenv("OMPI_COMM_WORLD_RANK");
+#else
+	r = getenv("PMI_RANK");
+#endif
+	return r != NULL ? atoi(r) : 0;
+}
+
 char *
 launch_find_worker(const char *given)
 {

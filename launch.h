@@ -14,6 +14,8 @@
  * launch, with the workers already there.
  */
 int	launch_world_size(void);
+/* This process's rank among them, by the same means (0 when none says). */
+int	launch_world_rank(void);
 
 /*
  * Find the worker executable: `given` (from --worker) if not NULL, else

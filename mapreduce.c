@@ -39,6 +39,7 @@ struct kernel_info {
 
 static void	refuse(const char *fmt, ...)
 		    __attribute__((format(printf, 1, 2), noreturn));
+static void	end_static_launch(int code);
 static void	print_version(void);
 static void	check_kernel(const struct options *o, struct kernel_info *ki);
 static void	require_matching_workers(int asked, int started, int rank);
@@ -74,12 +75,14 @@ main(int argc, char *argv[])
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	if (cli_parse(argc, argv, &opt) == -1)
 		refuse("%s (try 'mapreduce --help')", opt.error);
-	if (opt.help) {
-		cli_help();
-		return 0;
-	}
-	if (opt.version) {
-		print_version();
+	if (opt.help || opt.version) {
+		if (launch_world_size() > 1 && launch_world_rank() != 0)
+			;			/* rank 0 speaks */
+		else if (opt.help)
+			cli_help();
+		else
+			print_version();
+		end_static_launch(0);
 		return 0;
 	}
 	if (opt.kernel != NULL)
@@ -158,29 +161,36 @@ main(int argc, char *argv[])
 }
 
 /*
- * Bad input: one line and exit status 2, before any work.  In a static
- * launch, the workers are already started and wait for us in MPI_Init: an
- * exit would leave them waiting for ever, so the run is aborted, with the
- * line from world rank 0 only.
+ * Bad input: one line and exit status 2, before any work, from world rank
+ * 0 only.
  */
 static void
 refuse(const char *fmt, ...)
 {
 	va_list ap;
-	int rank = 0;
 
-	if (launch_world_size() > 1) {
-		MPI_Init(NULL, NULL);
-		MPI_Comm_rank(MPI_COMM_WORLD, &rank);
-	}
-	if (rank == 0) {
+	if (launch_world_size() == 1 || launch_world_rank() == 0) {
 		va_start(ap, fmt);
 		vwarnx(fmt, ap);
 		va_end(ap);
 	}
-	if (launch_world_size() > 1)
-		transport_abort(2);
+	end_static_launch(2);
 	exit(2);
+}
+
+/*
+ * In a static launch, the workers are already started and wait for us in
+ * MPI_Init: an exit would leave them waiting for ever, so the whole run
+ * ends, with code.  Elsewhere, nothing to do.
+ */
+static void
+end_static_launch(int code)
+{
+	if (launch_world_size() == 1)
+		return;
+	fflush(stdout);
+	MPI_Init(NULL, NULL);
+	transport_abort(code);
 }
 
 static void

@@ -50,6 +50,20 @@ for bad in "-r 1:x" "-w 5" "-k $TMP/no-such-kernel.so" "-R min -r 4:4"; do
 	    "^mapreduce: "
 done
 
+# --version and --help there: said once, exit 0, the workers released.
+for opt in --version --help; do
+	timeout -k 5 20 "$MPIEXEC" -n 1 "$MR" "$opt" : -n 2 "$TOP/worker" \
+	    >"$TMP/out" 2>"$TMP/err"
+	rc=$?
+	if [ "$rc" -eq 0 ] && [ "$(grep -c '^mapreduce \|^usage: mapreduce' \
+	    "$TMP/out")" -eq 1 ] && ! [ -s "$TMP/err" ]; then
+		ok "MPMD with $opt: printed once, exit 0, no hang"
+	else
+		not_ok "MPMD with $opt: printed once, exit 0, no hang" \
+		    "$(describe_run)"
+	fi
+done
+
 timeout -k 5 "$RUN_TIMEOUT" "$MPIEXEC" -n 2 "$TOP/worker" : -n 1 "$MR" \
     >"$TMP/out" 2>"$TMP/err"
 rc=$?
