@@ -19,6 +19,7 @@
 #include "common.h"
 #include "guard.h"
 #include "launch.h"
+#include "output.h"
 #include "plugin.h"
 #include "progress.h"
 #include "reduce.h"
@@ -51,11 +52,6 @@ static void	hand_out_chunks(MPI_Comm inter, uint64_t next, uint64_t length,
 static int	gather(MPI_Comm inter, int nworkers, struct partial *result,
 		    struct mr_result *res);
 static const char *status_text(int status);
-static void	print_result(const struct options *o,
-		    const struct kernel_info *ki, const char *value,
-		    int nworkers, double seconds);
-static void	print_json_string(const char *s);
-static void	print_statistics(const struct mr_result *res, int nworkers);
 static double	seconds_since(const struct timespec *t0);
 
 int
@@ -143,13 +139,14 @@ main(int argc, char *argv[])
 	if (!failed) {
 		if ((value = partial_format(&result)) == NULL)
 			errx(1, "out of memory");
-		print_result(&opt, &ki, value, nworkers, seconds_since(&t0));
+		output_result(&opt, &(struct result){ value, ki.doubles,
+		    ki.spec, ki.name, nworkers, seconds_since(&t0) });
 		free(value);
 	}
 	if (fflush(stdout) == EOF || ferror(stdout))
 		err(1, "stdout");
 	if (opt.verbose)
-		print_statistics(res, nworkers);
+		output_statistics(res, nworkers);
 	partial_free(&result);
 	free(notes);
 	free(res);
@@ -419,87 +416,6 @@ status_text(int status)
 	default:
 		return "failed";
 	}
-}
-
-/* Nouns of enum mr_reduce, and plurals of enum mr_map, by value. */
-static const char *const reduce_nouns[] = { "", "Sum", "Product", "Minimum",
-    "Maximum" };
-static const char *const map_plurals[] = { "", "products", "sums", "minima",
-    "maxima", "squares" };
-
-static void
-print_result(const struct options *o, const struct kernel_info *ki,
-    const char *value, int nworkers, double seconds)
-{
-	uint32_t j;
-
-	if (o->format == CLI_FORMAT_VALUE) {
-		printf("%s\n", value);
-		return;
-	}
-	if (o->format == CLI_FORMAT_TEXT) {
-		printf("%s of the %s equals %s\n", reduce_nouns[o->reduce],
-		    o->map == MR_MAP_KERNEL ? ki->name : map_plurals[o->map],
-		    value);
-		return;
-	}
-	printf("{\"map\": \"%s\", \"reduce\": \"%s\", \"kernel\": ",
-	    cli_map_names[o->map], cli_reduce_names[o->reduce]);
-	if (ki->spec != NULL) {
-		printf("{\"path\": ");
-		print_json_string(ki->spec);
-		printf(", \"symbol\": ");
-		print_json_string(ki->spec + strlen(ki->spec) + 1);
-		printf(", \"values\": ");
-		print_json_string(ki->name);
-		printf("}");
-	} else
-		printf("null");
-	printf(", \"ranges\": [");
-	for (j = 0; j < o->nranges; j++)
-		printf("%s[%" PRId64 ", %" PRId64 ", %" PRId64 "]",
-		    j > 0 ? ", " : "", o->ranges[j].start, o->ranges[j].stop,
-		    o->ranges[j].step);
-	printf("], \"type\": \"%s\", \"result\": \"%s\", \"workers\": %d,"
-	    " \"elements\": %" PRIu64 ", \"schedule\": \"%s\","
-	    " \"seconds\": %.6f}\n", ki->doubles ? "double" : "integer", value,
-	    nworkers, o->length, o->schedule == MR_SCHEDULE_DYNAMIC ?
-	    "dynamic" : "static", seconds);
-}
-
-static void
-print_json_string(const char *s)
-{
-	putchar('"');
-	for (; *s != '\0'; s++) {
-		if (*s == '"' || *s == '\\')
-			printf("\\%c", *s);
-		else if ((unsigned char)*s < ' ')
-			printf("\\u%04x", (unsigned char)*s);
-		else
-			putchar(*s);
-	}
-	putchar('"');
-}
-
-/* -v: what each worker did, and how evenly, on stderr. */
-static void
-print_statistics(const struct mr_result *res, int nworkers)
-{
-	double s, max = 0, total = 0;
-	int k;
-
-	for (k = 0; k < nworkers; k++) {
-		s = (double)res[k].nanoseconds / 1e9;
-		warnx("worker %d: %" PRIu64 " elements in %" PRIu32 " block%s,"
-		    " %.3f s", k, res[k].elements, res[k].blocks,
-		    res[k].blocks == 1 ? "" : "s", s);
-		total += s;
-		if (s > max)
-			max = s;
-	}
-	warnx("imbalance: the slowest worker took %.2f times the mean",
-	    total > 0 ? max * nworkers / total : 1.0);
 }
 
 static double

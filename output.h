@@ -1,0 +1,29 @@
+/* output.h - what the manager prints: the result, as text or JSON, and -v's figures */
+
+#ifndef MR_OUTPUT_H
+#define MR_OUTPUT_H
+
+#include "cli.h"
+#include "common.h"
+
+/* A run's result and the facts that --format json adds to it. */
+struct result {
+	const char *value;	/* the result as text */
+	int doubles;		/* a double, not an integer */
+	const char *kernel;	/* -k's "PATH\0SYMBOL\0", or NULL */
+	const char *values;	/* what the kernel calls its values */
+	int workers;
+	double seconds;		/* wall time of the whole run */
+};
+
+/*
+ * On stdout, as o->format says: the sentence ("Sum of the products equals
+ * 843350", its words from the operations or the kernel), the value alone,
+ * or one JSON object (the result a string, so that no digit is lost).
+ */
+void	output_result(const struct options *o, const struct result *r);
+
+/* -v: what each worker did and how evenly, on stderr. */
+void	output_statistics(const struct mr_result *res, int nworkers);
+
+#endif /* MR_OUTPUT_H */
