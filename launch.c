@@ -253,12 +253,8 @@ launch_under_process_manager(int argc, char *argv[], int workers)
 	const char *mpiexec;
 	char **args, self[PATH_MAX];
 	int n = 0, k;
-#ifndef OPEN_MPI
 	char usize[32];
 	long cpus;
-#else
-	(void)workers;	/* Open MPI's mpiexec has no -usize */
-#endif
 
 	if (started_by_process_manager())
 		return;
@@ -283,6 +279,18 @@ launch_under_process_manager(int argc, char *argv[], int workers)
 	if (workers == 0) {	/* as many workers as processors */
 		snprintf(usize, sizeof(usize), "%ld", cpus + 1);
 		args[n++] = (char *)"-usize";
+		args[n++] = usize;
+	}
+#else
+	/*
+	 * Open MPI's universe is the slots of its hosts: as many as there
+	 * are processors and the manager; more, as -w asks, oversubscribed.
+	 */
+	cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	args[n++] = (char *)"--oversubscribe";
+	if (workers == 0) {
+		snprintf(usize, sizeof(usize), "localhost:%ld", cpus + 1);
+		args[n++] = (char *)"--host";
 		args[n++] = usize;
 	}
 #endif

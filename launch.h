@@ -34,8 +34,9 @@ char	*launch_find_worker(const char *given);
  * for P online processors; inside a Slurm job of one node, on that node,
  * "mpiexec -n 1 -launcher fork -usize C+1" for the job's C CPUs there
  * (unless HYDRA_LAUNCHER is set), as a spawn through hydra's srun steps
- * would hang.  No -usize when workers (the -w value) is not 0, and with
- * Open MPI neither -usize nor -launcher.  Does not return then; exits
+ * would hang.  No -usize when workers (the -w value) is not 0.  With
+ * Open MPI: "mpiexec -n 1 --oversubscribe --host localhost:P+1", without
+ * --host when workers is not 0.  Does not return then; exits
  * with 1 and what to do when mpiexec cannot be run, or when the Slurm job
  * spans several nodes or we are not on its node.  An MPI singleton that
  * spawns hangs for ever with MPICH 4.0.2: this is how a plain ./mapreduce
