@@ -215,10 +215,11 @@ static void
 check_kernel(const struct options *o, struct kernel_info *ki)
 {
 	struct plugin pl;
-	char why[512], *path;
+	char why[512], path[PATH_MAX];
 	size_t plen, slen;
 
-	if ((path = realpath(o->kernel, NULL)) == NULL)
+	/* A buffer of our own: refuse() exits, and must leak nothing. */
+	if (realpath(o->kernel, path) == NULL)
 		refuse("kernel '%s': %s", o->kernel, strerror(errno));
 	if (plugin_open(&pl, path, o->symbol, why, sizeof(why)) == -1)
 		refuse("kernel '%s': %s", o->kernel, why);
@@ -247,7 +248,6 @@ check_kernel(const struct options *o, struct kernel_info *ki)
 	memcpy(ki->spec + plen, o->symbol != NULL ? o->symbol :
 	    MAPREDUCE_KERNEL_SYMBOL, slen);
 	ki->len = plen + slen;
-	free(path);
 }
 
 /*
