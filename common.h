@@ -43,7 +43,7 @@
  * and MR_PROTOCOL_VERSION catches a worker from another one.
  */
 
-#define MR_PROTOCOL_VERSION	2	/* bump on any change to this file */
+#define MR_PROTOCOL_VERSION	3	/* bump on any change to this file */
 #define MR_MAGIC		0x6d72	/* "mr": a sanity check on every struct */
 #define MR_TAG_STATIC		0x6d72	/* MPI_Intercomm_create in a static launch */
 #define MR_TAG_REQUEST		1	/* dynamic schedule: a worker asks */
@@ -137,15 +137,17 @@ enum mr_status {
  * partial result, which may be far wider than 64 bits:
  * - integers: a sign byte (0 for >= 0, 1 for < 0) and then the magnitude,
  *   most significant byte first (arith_encode);
- * - doubles: the same for the exact value times 2^1074 (every finite
- *   double is a whole multiple of 2^-1074), NaN and infinities in flags.
+ * - doubles, sum: the same for the exact value times 2^1074 (every
+ *   finite double is a whole multiple of 2^-1074), NaN and infinities in
+ *   flags;
+ * - doubles, min and max: the 8 bytes of the IEEE 754 double, most
+ *   significant first.
  * Without MR_RESULT_VALUE (min or max of no element) nothing is sent.
  */
 #define MR_RESULT_VALUE		0x1	/* the partial result has a value */
 #define MR_RESULT_NAN		0x2	/* doubles: a NaN was seen */
 #define MR_RESULT_POS_INF	0x4	/* doubles: +inf was seen */
 #define MR_RESULT_NEG_INF	0x8	/* doubles: -inf was seen */
-#define MR_RESULT_NEG_ZERO	0x10	/* doubles: a value 0 is -0.0 */
 
 struct mr_result {
 	uint16_t magic;			/* MR_MAGIC */

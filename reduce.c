@@ -8,13 +8,14 @@
 #include "common.h"
 #include "reduce.h"
 
-#define PENDING_MAX	((int128)1 << 62)	/* |pending * v| stays < 2^126 */
+#define PENDING_MAX	((int128)1 << 62)	/* |pending * v| < 2^124 */
 
 static void	product_flush(struct partial *p);
-static void	integer_value(struct partial *p, mpz_t v);
+static void	integer_value(const struct partial *p, mpz_t v);
 static void	best_mpz(struct partial *p, const mpz_t v);
-static void	best_double(struct partial *p, double v);
+static void	best_doubles(struct partial *p, const double *v, size_t n);
 static int	better(int op, int cmp);
+static int	has_none(const struct partial *p);
 
 void
 partial_init(struct partial *p, int op, int doubles)
@@ -26,6 +27,7 @@ partial_init(struct partial *p, int op, int doubles)
 	mpz_init_set_ui(p->big, op == MR_REDUCE_PRODUCT ? 1 : 0);
 	p->pending = 1;
 	dsum_init(&p->dsum);
+	p->best = op == MR_REDUCE_MIN ? INFINITY : -INFINITY;
 }
 
 void
@@ -169,24 +171,13 @@ partial_add_acc(struct partial *p, const struct acc *a)
 	mpz_clear(t);
 }
 
-/* min and max in dsum.c's vector loops, then one step of best_double(). */
 void
 partial_add_doubles(struct partial *p, const double *v, size_t n)
 {
-	double m;
-
-	if (p->op == MR_REDUCE_SUM) {
+	if (p->op == MR_REDUCE_SUM)
 		dsum_add(&p->dsum, v, n);
-		return;
-	}
-	if (n == 0)
-		return;
-	m = p->op == MR_REDUCE_MIN ? INFINITY : -INFINITY;
-	if (p->op == MR_REDUCE_MIN)
-		dsum_min(&m, v, n);
 	else
-		dsum_max(&m, v, n);
-	best_double(p, m);
+		best_doubles(p, v, n);
 }
 
 static void
@@ -216,13 +207,13 @@ best_mpz(struct partial *p, const mpz_t v)
 
 /* The integer result so far, into v (initialised). */
 static void
-integer_value(struct partial *p, mpz_t v)
+integer_value(const struct partial *p, mpz_t v)
 {
 	if (p->op == MR_REDUCE_SUM)
 		acc_get(&p->sum, v);
 	else if (p->op == MR_REDUCE_PRODUCT) {
-		product_flush(p);
-		mpz_set(v, p->big);
+		arith_set_i128(v, p->pending);
+		mpz_mul(v, v, p->big);
 	} else if (p->big_best)
 		mpz_set(v, p->big);
 	else
@@ -230,21 +221,19 @@ integer_value(struct partial *p, mpz_t v)
 }
 
 /*
- * Any NaN makes the result NaN, whatever the order; of two zeros, min
- * takes -0.0 and max +0.0, so that the order does not matter there either.
+ * IEEE 754's minimum and maximum, in dsum.c's vector loops: any NaN makes
+ * the result NaN and -0.0 is less than 0.0, so that the order of the
+ * values does not matter.  p->best starts at the operation's identity.
  */
 static void
-best_double(struct partial *p, double v)
+best_doubles(struct partial *p, const double *v, size_t n)
 {
-	if (!p->has_value || isnan(v))
-		p->best = v;
-	else if (isnan(p->best))
-		;
-	else if (v == p->best && v == 0)
-		p->best = (signbit(v) != 0) == (p->op == MR_REDUCE_MIN) ?
-		    v : p->best;
-	else if (better(p->op, v < p->best ? -1 : v > p->best))
-		p->best = v;
+	if (n == 0)
+		return;
+	if (p->op == MR_REDUCE_MIN)
+		dsum_min(&p->best, v, n);
+	else
+		dsum_max(&p->best, v, n);
 	p->has_value = 1;
 }
 
@@ -255,35 +244,41 @@ better(int op, int cmp)
 	return op == MR_REDUCE_MIN ? cmp < 0 : cmp > 0;
 }
 
+/* min or max of no value: there is none, as in Python's reduce(). */
+static int
+has_none(const struct partial *p)
+{
+	return (p->op == MR_REDUCE_MIN || p->op == MR_REDUCE_MAX) &&
+	    !p->has_value;
+}
+
 int
 partial_encode(const struct partial *p, uint32_t *flags, unsigned char **buf,
     size_t *len)
 {
-	struct partial *q = (struct partial *)p;	/* flushes only */
-	struct dsum one;
+	uint64_t bits;
 	mpz_t v;
-	int rc;
+	int k;
 
 	*buf = NULL;
 	*len = 0;
 	*flags = 0;
-	if ((p->op == MR_REDUCE_MIN || p->op == MR_REDUCE_MAX) &&
-	    !p->has_value)
+	if (has_none(p))
 		return 0;
 	*flags = MR_RESULT_VALUE;
+	if (p->doubles && p->op == MR_REDUCE_SUM)
+		return dsum_encode(&p->dsum, flags, buf, len);
 	if (p->doubles) {
-		if (p->op == MR_REDUCE_SUM)
-			return dsum_encode(&p->dsum, flags, buf, len);
-		dsum_init(&one);
-		dsum_add(&one, &p->best, 1);
-		rc = dsum_encode(&one, flags, buf, len);
-		dsum_clear(&one);
-		if (p->best == 0 && signbit(p->best))
-			*flags |= MR_RESULT_NEG_ZERO;
-		return rc;
+		if ((*buf = malloc(sizeof(bits))) == NULL)
+			return -1;
+		memcpy(&bits, &p->best, sizeof(bits));
+		for (k = 0; k < 8; k++)
+			(*buf)[k] = (unsigned char)(bits >> (56 - 8 * k));
+		*len = sizeof(bits);
+		return 0;
 	}
 	mpz_init(v);
-	integer_value(q, v);
+	integer_value(p, v);
 	*buf = arith_encode(v, len);
 	mpz_clear(v);
 	return *buf == NULL ? -1 : 0;
@@ -294,26 +289,29 @@ partial_merge(struct partial *p, uint32_t flags, const unsigned char *buf,
     size_t len)
 {
 	struct dsum d;
-	mpz_t v;
+	uint64_t bits = 0;
 	double x;
-	int rc;
+	mpz_t v;
+	int rc, k;
 
-	if (!(flags & MR_RESULT_VALUE))
-		return p->op == MR_REDUCE_MIN || p->op == MR_REDUCE_MAX ? 0 : -1;
-	if (p->doubles) {
+	if (!(flags & MR_RESULT_VALUE))	/* only min and max may have none */
+		return p->op == MR_REDUCE_MIN || p->op == MR_REDUCE_MAX ?
+		    0 : -1;
+	if (p->doubles && p->op == MR_REDUCE_SUM) {
 		dsum_init(&d);
-		if ((rc = dsum_decode(&d, flags, buf, len)) == 0) {
-			if (p->op == MR_REDUCE_SUM)
-				dsum_merge(&p->dsum, &d);
-			else {
-				x = dsum_value(&d);
-				if (x == 0 && (flags & MR_RESULT_NEG_ZERO))
-					x = -0.0;
-				best_double(p, x);
-			}
-		}
+		if ((rc = dsum_decode(&d, flags, buf, len)) == 0)
+			dsum_merge(&p->dsum, &d);
 		dsum_clear(&d);
 		return rc;
+	}
+	if (p->doubles) {
+		if (len != sizeof(bits))
+			return -1;
+		for (k = 0; k < 8; k++)
+			bits = bits << 8 | buf[k];
+		memcpy(&x, &bits, sizeof(x));
+		best_doubles(p, &x, 1);
+		return 0;
 	}
 	mpz_init(v);
 	if ((rc = arith_decode(v, buf, len)) == 0)
@@ -325,12 +323,10 @@ partial_merge(struct partial *p, uint32_t flags, const unsigned char *buf,
 char *
 partial_format(const struct partial *p)
 {
-	struct partial *q = (struct partial *)p;	/* flushes only */
 	char buf[64], *s;
 	mpz_t v;
 
-	if ((p->op == MR_REDUCE_MIN || p->op == MR_REDUCE_MAX) &&
-	    !p->has_value)
+	if (has_none(p))
 		return NULL;
 	if (p->doubles) {
 		dsum_format(p->op == MR_REDUCE_SUM ? dsum_value(&p->dsum) :
@@ -338,7 +334,7 @@ partial_format(const struct partial *p)
 		return strdup(buf);
 	}
 	mpz_init(v);
-	integer_value(q, v);
+	integer_value(p, v);
 	s = mpz_get_str(NULL, 10, v);
 	mpz_clear(v);
 	return s;
