@@ -40,13 +40,6 @@ static void	sum_wide(int64_t *v, const int64_t *step, uint32_t arity,
 		    uint64_t count, struct acc *acc);
 
 /*
- * Values move along a range by repeated addition of the step.  The addition
- * is done modulo 2^64 because the step after the last element may leave the
- * int64_t range; that value is never used.
- */
-#define ADVANCE(v, step)	((v) = (int64_t)((uint64_t)(v) + (uint64_t)(step)))
-
-/*
  * The width of the products is bounded in advance from the values at the
  * two ends of the block (a range is monotonic, so they are its extremes in
  * magnitude).  Products that provably fit 64 bits go to the vector kernel
@@ -132,7 +125,7 @@ sum_arity1(int64_t v, int64_t step, uint64_t count, struct acc *acc)
 
 	for (; count > 0; count--) {
 		s += v;
-		ADVANCE(v, step);
+		RANGE_ADVANCE(v, step);
 	}
 	acc_add_i128(acc, s);
 }
@@ -151,8 +144,8 @@ sum_arity2(const int64_t *v, const int64_t *step, uint64_t count, uint64_t chunk
 
 		for (; count > 0; count--) {
 			acc_add_i128(&wide, (int128)x * y);
-			ADVANCE(x, dx);
-			ADVANCE(y, dy);
+			RANGE_ADVANCE(x, dx);
+			RANGE_ADVANCE(y, dy);
 		}
 		acc_add_acc(acc, &wide);
 		return;
@@ -162,8 +155,8 @@ sum_arity2(const int64_t *v, const int64_t *step, uint64_t count, uint64_t chunk
 		count -= n;
 		for (s = 0; n > 0; n--) {
 			s += (int128)x * y;
-			ADVANCE(x, dx);
-			ADVANCE(y, dy);
+			RANGE_ADVANCE(x, dx);
+			RANGE_ADVANCE(y, dy);
 		}
 		acc_add_i128(acc, s);
 	}
@@ -182,10 +175,10 @@ sum_fixed(int64_t *v, const int64_t *step, uint32_t arity, uint64_t count,
 		count -= n;
 		for (s = 0; n > 0; n--) {
 			p = v[0];
-			ADVANCE(v[0], step[0]);
+			RANGE_ADVANCE(v[0], step[0]);
 			for (j = 1; j < arity; j++) {
 				p *= v[j];
-				ADVANCE(v[j], step[j]);
+				RANGE_ADVANCE(v[j], step[j]);
 			}
 			s += p;
 		}
@@ -211,9 +204,9 @@ sum_wide(int64_t *v, const int64_t *step, uint32_t arity, uint64_t count,
 
 		for (; count > 0; count--) {
 			acc256_add_product3(&a, v[0], v[1], v[2]);
-			ADVANCE(v[0], step[0]);
-			ADVANCE(v[1], step[1]);
-			ADVANCE(v[2], step[2]);
+			RANGE_ADVANCE(v[0], step[0]);
+			RANGE_ADVANCE(v[1], step[1]);
+			RANGE_ADVANCE(v[2], step[2]);
 		}
 		acc256_flush(&a, acc);
 		return;
@@ -232,7 +225,7 @@ sum_wide(int64_t *v, const int64_t *step, uint32_t arity, uint64_t count,
 		} else
 			acc_add_i128(acc, p);
 		for (j = 0; j < arity; j++)
-			ADVANCE(v[j], step[j]);
+			RANGE_ADVANCE(v[j], step[j]);
 	}
 	mpz_clear(big);
 }

@@ -9,8 +9,6 @@
 /* Values per call of a user kernel: 32 KB of them, in the L1 cache. */
 #define BATCH		4096
 
-#define ADVANCE(v, step)	((v) = (int64_t)((uint64_t)(v) + (uint64_t)(step)))
-
 static int	map_builtin(const struct map_job *job, uint64_t first,
 		    uint64_t count, struct partial *p);
 static int128	value_i128(int map, const int64_t *v, uint32_t arity);
@@ -65,7 +63,7 @@ map_builtin(const struct map_job *job, uint64_t first, uint64_t count,
 		} else
 			partial_add_i128(p, value_i128(job->map, v, arity));
 		for (j = 0; j < arity; j++)
-			ADVANCE(v[j], job->ranges[j].step);
+			RANGE_ADVANCE(v[j], job->ranges[j].step);
 	}
 	mpz_clear(big);
 	free(v);

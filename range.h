@@ -31,6 +31,15 @@ uint64_t range_len(const struct mr_range *r);
 /* Element i, for i < range_len(r): start + i * step, computed without overflow. */
 int64_t	range_at(const struct mr_range *r, uint64_t i);
 
+/*
+ * Move the value v of a range on by its step, in place: the kernels walk a
+ * range by repeated addition.  The addition is done modulo 2^64 because
+ * the step after the last element may leave the int64_t range; that value
+ * is never used.
+ */
+#define RANGE_ADVANCE(v, step) \
+	((v) = (int64_t)((uint64_t)(v) + (uint64_t)(step)))
+
 /* Format r as "START:STOP:STEP" into buf of size len, as snprintf(3). */
 int	range_format(const struct mr_range *r, char *buf, size_t len);
 
