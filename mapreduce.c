@@ -47,6 +47,8 @@ static void	require_matching_workers(int asked, int started, int rank);
 static MPI_Comm	spawn_workers(const char *worker, int nworkers);
 static void	send_work(MPI_Comm inter, const struct options *o,
 		    const struct kernel_info *ki, int progress, int nworkers);
+static void	take_chunk(struct mr_block *b, uint64_t *next, uint64_t length,
+		    uint64_t chunk);
 static void	hand_out_chunks(MPI_Comm inter, uint64_t next, uint64_t length,
 		    uint64_t chunk, int asking);
 static int	gather(MPI_Comm inter, int nworkers, struct partial *result,
@@ -63,21 +65,20 @@ main(int argc, char *argv[])
 	struct mr_result *res;
 	struct progress *prog = NULL;
 	struct timespec t0;
-	uint32_t *notes;
 	MPI_Comm inter;
 	char *worker = NULL, *value;
-	int nworkers, failed, rank, size, k;
+	int nworkers, failed, rank, size;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	if (cli_parse(argc, argv, &opt) == -1)
 		refuse("%s (try 'mapreduce --help')", opt.error);
 	if (opt.help || opt.version) {
-		if (launch_world_size() > 1 && launch_world_rank() != 0)
-			;			/* rank 0 speaks */
-		else if (opt.help)
-			cli_help();
-		else
-			print_version();
+		if (launch_world_rank() == 0) {	/* static launch: rank 0 */
+			if (opt.help)
+				cli_help();
+			else
+				print_version();
+		}
 		end_static_launch(0);
 		return 0;
 	}
@@ -118,19 +119,15 @@ main(int argc, char *argv[])
 		    worker != NULL ? worker : "the static launch", opt.length,
 		    opt.length == 1 ? "" : "s");
 
-	if ((res = calloc((size_t)nworkers, sizeof(*res))) == NULL ||
-	    (notes = calloc((size_t)nworkers, sizeof(*notes))) == NULL)
+	if ((res = calloc((size_t)nworkers, sizeof(*res))) == NULL)
 		transport_fail("out of memory");
 	if (opt.progress || isatty(STDERR_FILENO))
 		prog = progress_start(inter, nworkers, opt.length);
 	send_work(inter, &opt, &ki, prog != NULL, nworkers);
 	partial_init(&result, opt.reduce, ki.doubles);
 	failed = gather(inter, nworkers, &result, res);
-	if (prog != NULL) {
-		for (k = 0; k < nworkers; k++)
-			notes[k] = res[k].notes;
-		progress_finish(prog, notes);
-	}
+	if (prog != NULL)
+		progress_finish(prog, res);
 	transport_disarm();
 	transport_send_stop(inter, failed);
 	transport_disconnect(&inter);
@@ -148,7 +145,6 @@ main(int argc, char *argv[])
 	if (opt.verbose)
 		output_statistics(res, nworkers);
 	partial_free(&result);
-	free(notes);
 	free(res);
 	free(ki.spec);
 	free(ki.name);
@@ -166,7 +162,7 @@ refuse(const char *fmt, ...)
 {
 	va_list ap;
 
-	if (launch_world_size() == 1 || launch_world_rank() == 0) {
+	if (launch_world_rank() == 0) {	/* static launch: rank 0 */
 		va_start(ap, fmt);
 		vwarnx(fmt, ap);
 		va_end(ap);
@@ -299,7 +295,7 @@ send_work(MPI_Comm inter, const struct options *o,
 	    progress ? MR_TASK_PROGRESS : 0, o->length };
 	struct mr_block *blocks;
 	uint128 n = o->length;
-	uint64_t chunk = o->chunk, next;
+	uint64_t chunk = o->chunk, next = 0;
 	int k, asking = 0;
 
 	if ((blocks = calloc((size_t)nworkers, sizeof(*blocks))) == NULL)
@@ -314,20 +310,24 @@ send_work(MPI_Comm inter, const struct options *o,
 			    (unsigned)nworkers) - blocks[k].first;
 			continue;
 		}
-		next = (uint64_t)k * chunk;	/* < 2^20 * 2^64: use 128 bits */
-		if ((uint128)k * chunk >= n)
-			next = o->length;
-		blocks[k].first = next;
-		blocks[k].count = o->length - next < chunk ?
-		    o->length - next : chunk;
+		take_chunk(&blocks[k], &next, o->length, chunk);
 		asking += blocks[k].count > 0;
 	}
 	transport_send_task(inter, &task, o->ranges, ki->spec);
 	transport_send_blocks(inter, blocks);
 	if (o->schedule == MR_SCHEDULE_DYNAMIC && asking > 0)
-		hand_out_chunks(inter, blocks[asking - 1].first +
-		    blocks[asking - 1].count, o->length, chunk, asking);
+		hand_out_chunks(inter, next, o->length, chunk, asking);
 	free(blocks);
+}
+
+/* The chunk at *next, empty at the end of the map; *next moves past it. */
+static void
+take_chunk(struct mr_block *b, uint64_t *next, uint64_t length,
+    uint64_t chunk)
+{
+	b->first = *next;
+	b->count = length - *next < chunk ? length - *next : chunk;
+	*next += b->count;
 }
 
 /*
@@ -344,11 +344,10 @@ hand_out_chunks(MPI_Comm inter, uint64_t next, uint64_t length,
 
 	while (asking > 0) {
 		k = transport_next_request(inter, &r);
-		b.first = next;
-		b.count = 0;
 		if (r.magic == MR_MAGIC && r.status == MR_STATUS_OK)
-			b.count = length - next < chunk ? length - next : chunk;
-		next += b.count;
+			take_chunk(&b, &next, length, chunk);
+		else
+			b = (struct mr_block){ next, 0 };
 		asking -= b.count == 0;
 		transport_send_block(inter, k, &b);
 	}

@@ -52,7 +52,7 @@ progress_start(MPI_Comm inter, int nworkers, uint64_t total)
 }
 
 void
-progress_finish(struct progress *p, const uint32_t *notes)
+progress_finish(struct progress *p, const struct mr_result *res)
 {
 	struct mr_progress n;
 	int k;
@@ -61,7 +61,7 @@ progress_finish(struct progress *p, const uint32_t *notes)
 	if (p->drawn)
 		fputs("\r\033[K", stderr);
 	for (k = 0; k < p->nworkers; k++)
-		while (p->received[k] < notes[k]) {
+		while (p->received[k] < res[k].notes) {
 			transport_recv_note(p->inter, k, &n);
 			p->received[k]++;
 		}
@@ -106,7 +106,8 @@ draw(struct progress *p, double now)
 	    100.0 * (double)done / (double)p->total : 100.0,
 	    (unsigned long long)done, (unsigned long long)p->total, rate);
 	if (eta >= 0)
-		fprintf(stderr, "%.0f s to go%s", eta, p->tty ? "\033[K" : "\n");
+		fprintf(stderr, "%.0f s to go%s", eta,
+		    p->tty ? "\033[K" : "\n");
 	else
 		fprintf(stderr, "time to go unknown%s", p->tty ? "\033[K" :
 		    "\n");

@@ -7,6 +7,8 @@
 
 #include <mpi.h>
 
+#include "common.h"
+
 /*
  * The workers send notes of how many elements they have evaluated
  * (common.h, MR_TASK_PROGRESS); the manager reads them while it waits and
@@ -21,10 +23,10 @@ struct progress *progress_start(MPI_Comm inter, int nworkers,
 	    uint64_t total);
 
 /*
- * End: erase the line, then receive the notes still in flight, notes[k]
- * in all from worker k (struct mr_result), so that none is left over
- * when the intercommunicator is disconnected.
+ * End: erase the line, then receive the notes still in flight, res[k].notes
+ * in all from worker k, so that none is left over when the
+ * intercommunicator is disconnected.
  */
-void	progress_finish(struct progress *p, const uint32_t *notes);
+void	progress_finish(struct progress *p, const struct mr_result *res);
 
 #endif /* MR_PROGRESS_H */
