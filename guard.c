@@ -19,8 +19,9 @@
 #include "guard.h"
 
 #define ABORT_GRACE_S	10	/* the process manager kills us well before */
-#define STAGGER_NS	150000000L	/* worker k reports after k times this, */
-#define STAGGER_MAX	6		/* up to this many times */
+/* Worker k's guard reports after k times STAGGER_NS, k at most STAGGER_MAX. */
+#define STAGGER_NS	150000000L
+#define STAGGER_MAX	6
 #define STOP_GRACE_NS	200000000	/* for the manager to end a stopped
 					   run, well within transport.c's
 					   FAILURE_GRACE_NS */
@@ -73,14 +74,14 @@ guard_worker(int spawned)
 	 * mpiexec passes SIGINT and SIGTERM on to every process.  The
 	 * manager then ends the run with its own line, but only if hydra
 	 * does not see a worker die first: the guard outlives its worker
-	 * for a moment (stopped_by_signal()).  A SIGKILL from hydra's
-	 * clean-up reaches both in one call.
+	 * for a moment (STOP_GRACE_NS, below).  A SIGKILL from hydra's
+	 * clean-up reaches both in one call; the worker also goes with us.
 	 */
 	signal(SIGINT, SIG_IGN);
 	signal(SIGTERM, SIG_IGN);
 	signal(SIGPIPE, SIG_IGN);	/* see abort_run() */
 #ifdef __linux__
-	prctl(PR_SET_PDEATHSIG, SIGKILL);	/* and the worker goes with us */
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
 #endif
 	while (waitpid(child, &status, 0) == -1)
 		if (errno != EINTR)

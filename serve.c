@@ -17,9 +17,13 @@
 #include "serve.h"
 #include "transport.h"
 
-#define PIECE_MIN	65536		/* --progress: elements in a first piece */
-#define PIECE_NS	50000000	/* a piece grows while shorter than this */
-#define NOTE_NS		200000000	/* a note at most this often */
+/*
+ * --progress: pieces from PIECE_MIN elements, doubled while shorter than
+ * PIECE_NS; a note to the manager at most every NOTE_NS.
+ */
+#define PIECE_MIN	65536
+#define PIECE_NS	50000000
+#define NOTE_NS		200000000
 
 static int	task_is_valid(const struct mr_task *t,
 		    const struct mr_range *ranges);
