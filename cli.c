@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "expr.h"
 #include "range.h"
 
 #ifndef LIBEXECDIR
@@ -26,10 +27,12 @@ static int	parse_kernel(struct options *o, const char *spec);
 static int	parse_word(struct options *o, const char *what, const char *s,
 		    const char *const *words, int *value);
 static int	check_operations(struct options *o);
+static int	check_expr(struct options *o);
+static int	name_ranges(struct options *o);
 
 /* Names of enum mr_map and enum mr_reduce values, by value. */
 const char *const cli_map_names[] = { "", "product", "sum", "min", "max",
-    "square", "kernel", NULL };
+    "square", "kernel", "expr", NULL };
 const char *const cli_reduce_names[] = { "", "sum", "product", "min", "max",
     NULL };
 static const char *const schedule_names[] = { "static", "dynamic", NULL };
@@ -40,6 +43,7 @@ static const struct option longopts[] = {
 	{ "map",	required_argument,	NULL,	'm' },
 	{ "reduce",	required_argument,	NULL,	'R' },
 	{ "kernel",	required_argument,	NULL,	'k' },
+	{ "expr",	required_argument,	NULL,	'e' },
 	{ "schedule",	required_argument,	NULL,	'S' },
 	{ "chunk",	required_argument,	NULL,	'C' },
 	{ "format",	required_argument,	NULL,	'F' },
@@ -69,7 +73,7 @@ cli_parse(int argc, char *argv[], struct options *o)
 	o->reduce = MR_REDUCE_SUM;
 	opterr = 0;	/* getopt's own messages would make two lines */
 	optind = 0;	/* glibc: start afresh, even if called before */
-	while ((before = optind, ch = getopt_long(argc, argv, "+:r:m:R:k:tvw:hV",
+	while ((before = optind, ch = getopt_long(argc, argv, "+:r:m:R:k:e:tvw:hV",
 	    longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'r':
@@ -90,6 +94,11 @@ cli_parse(int argc, char *argv[], struct options *o)
 		case 'k':
 			if (parse_kernel(o, optarg) == -1)
 				return -1;
+			break;
+		case 'e':
+			if (o->expr != NULL)
+				return fail(o, "more than one -e");
+			o->expr = optarg;
 			break;
 		case 'S':
 			if (parse_word(o, "schedule", optarg, schedule_names,
@@ -150,7 +159,9 @@ cli_parse(int argc, char *argv[], struct options *o)
 		return -1;
 	if (map_given && o->kernel != NULL)
 		return fail(o, "-m and -k exclude each other: the kernel maps");
-	if (check_lengths(o) == -1)
+	if (o->expr != NULL && (map_given || o->kernel != NULL))
+		return fail(o, "-e excludes -m and -k: the expression maps");
+	if (check_lengths(o) == -1 || check_expr(o) == -1)
 		return -1;
 	return check_operations(o);
 }
@@ -158,6 +169,12 @@ cli_parse(int argc, char *argv[], struct options *o)
 void
 cli_release(struct options *o)
 {
+	uint32_t j;
+
+	for (j = 0; o->names != NULL && j < o->nranges; j++)
+		free(o->names[j]);
+	free(o->names);
+	o->names = NULL;
 	free(o->ranges);
 	free(o->kernel);
 	o->ranges = NULL;
@@ -170,11 +187,12 @@ void
 cli_help(void)
 {
 	printf(
-"usage: mapreduce [-tv] [-m OP | -k FILE.so[:SYMBOL]] [-R OP] [-w N]\n"
+"usage: mapreduce [-tv] [-m OP | -k FILE.so[:SYMBOL] | -e EXPR] [-R OP]\n"
+"                 [-w N]\n"
 "                 [--schedule static|dynamic] [--chunk N]\n"
 "                 [--format text|value|json] [--progress]\n"
 "                 [--timeout SECONDS] [--worker PATH]\n"
-"                 [-r START:STOP[:STEP]] ...\n"
+"                 [-r [NAME=]START:STOP[:STEP]] ...\n"
 "       mapreduce --help | --version\n"
 "\n"
 "Map integer ranges element by element and reduce the values, on MPI\n"
@@ -193,9 +211,11 @@ cli_help(void)
 "  mpiexec -n 17 mapreduce -r 1:101 -r 101:201   (rank 0 manages)\n"
 "\n"
 "options:\n"
-"  -r, --range START:STOP[:STEP]\n"
+"  -r, --range [NAME=]START:STOP[:STEP]\n"
 "                      one argument of the map, as Python's range(); repeat\n"
-"                      for more (default: -r 1:101 -r 101:201)\n"
+"                      for more (default: -r 1:101 -r 101:201); NAME is its\n"
+"                      variable in -e (default: x, y, z for up to three\n"
+"                      ranges, else x1, x2, ...)\n"
 "  -t, --truncate      stop at the shortest range, as map() does, instead of\n"
 "                      refusing ranges of different lengths\n"
 "  -m, --map OP        product (default), sum, min, max, or square (of one\n"
@@ -203,6 +223,11 @@ cli_help(void)
 "  -k, --kernel FILE.so[:SYMBOL]\n"
 "                      map with a user kernel (mapreduce.h; SYMBOL defaults\n"
 "                      to mapreduce_kernel), loaded by every worker\n"
+"  -e, --expr EXPR     map with a Python expression of the range variables,\n"
+"                      computed as CPython would: 'x*y', 'x %% 7 == 0',\n"
+"                      '4.0/(1.0+((x+0.5)/N)**2)/N', 'sqrt(x) if x else 0.0'\n"
+"                      (int, float, bool; operators, abs min max pow round\n"
+"                      int float bool, and math's functions and constants)\n"
 "  -R, --reduce OP     sum (default), product, min or max of the values;\n"
 "                      integers exact at any size, doubles summed exactly\n"
 "                      and rounded once\n"
@@ -230,9 +255,10 @@ cli_help(void)
 "exit status:\n"
 "  0  the result was printed\n"
 "  1  a run-time failure: MPI, spawning, a worker that died or failed, no\n"
-"     worker executable, no mpiexec to start under\n"
-"  2  bad command line or input, a bad kernel, or a -w that differs from\n"
-"     the workers started beside the manager\n"
+"     worker executable, no mpiexec to start under; an expression that\n"
+"     raised for an element (the line names it and Python's error)\n"
+"  2  bad command line or input, a bad kernel or expression, or a -w that\n"
+"     differs from the workers started beside the manager\n"
 "  124  --timeout expired; 130, 143  interrupted by SIGINT, SIGTERM\n",
 	    CLI_WORKERS_MAX, LIBEXECDIR);
 }
@@ -284,20 +310,88 @@ fail_option(struct options *o, int ch, const char *longarg)
 	return fail(o, "unknown option '%s'", longarg);
 }
 
+/* [NAME=]START:STOP[:STEP] */
 static int
 add_range(struct options *o, const char *spec)
 {
 	struct mr_range r, *grown;
-	const char *errstr;
+	const char *errstr, *eq = strchr(spec, '=');
+	char **names, *name = NULL;
 
-	if (range_parse(spec, &r, &errstr) == -1)
+	if (range_parse(eq != NULL ? eq + 1 : spec, &r, &errstr) == -1)
 		return fail(o, "bad range '%s': %s", spec, errstr);
+	if (eq != NULL && (name = strndup(spec, (size_t)(eq - spec))) == NULL)
+		return fail(o, "out of memory");
+	if (name != NULL && (errstr = expr_bad_name(name)) != NULL) {
+		free(name);
+		return fail(o, "bad range name in '%s': %s", spec, errstr);
+	}
 	grown = realloc(o->ranges, (o->nranges + 1) * sizeof(*grown));
-	if (grown == NULL)
+	if (grown != NULL)
+		o->ranges = grown;
+	names = realloc(o->names, (o->nranges + 1) * sizeof(*names));
+	if (names != NULL)
+		o->names = names;
+	if (grown == NULL || names == NULL) {
+		free(name);
 		return fail(o, "out of memory for %" PRIu32 " ranges",
 		    o->nranges + 1);
-	o->ranges = grown;
+	}
+	o->names[o->nranges] = name;
 	o->ranges[o->nranges++] = r;
+	return 0;
+}
+
+/*
+ * -e: name the unnamed ranges (x, y, z for up to three ranges, else x1,
+ * x2, ...), then compile the expression once, so that a bad one is
+ * refused before anything starts.
+ */
+static int
+check_expr(struct options *o)
+{
+	struct expr *x;
+	char why[512];
+
+	if (o->expr == NULL)
+		return 0;
+	o->map = MR_MAP_EXPR;
+	if (name_ranges(o) == -1)
+		return -1;
+	if ((x = expr_compile(o->expr, (const char *const *)o->names,
+	    o->nranges, why, sizeof(why))) == NULL)
+		return fail(o, "bad expression: %s", why);
+	expr_free(x);
+	return 0;
+}
+
+static int
+name_ranges(struct options *o)
+{
+	char def[24];
+	uint32_t j, k;
+
+	for (j = 0; j < o->nranges; j++) {
+		if (o->names[j] != NULL)
+			continue;
+		if (o->nranges <= 3)
+			snprintf(def, sizeof(def), "%c", "xyz"[j]);
+		else
+			snprintf(def, sizeof(def), "x%" PRIu32, j + 1);
+		for (k = 0; k < o->nranges; k++)
+			if (o->names[k] != NULL && strcmp(o->names[k], def) ==
+			    0)
+				return fail(o, "range %" PRIu32 " has no name,"
+				    " and its default '%s' is taken: name it"
+				    " with -r NAME=START:STOP", j + 1, def);
+		if ((o->names[j] = strdup(def)) == NULL)
+			return fail(o, "out of memory");
+	}
+	for (j = 0; j < o->nranges; j++)
+		for (k = j + 1; k < o->nranges; k++)
+			if (strcmp(o->names[j], o->names[k]) == 0)
+				return fail(o, "range name '%s' is given"
+				    " twice", o->names[j]);
 	return 0;
 }
 
@@ -370,7 +464,8 @@ parse_word(struct options *o, const char *what, const char *s,
 	int i;
 
 	for (i = 0; words[i] != NULL; i++) {
-		if (words[i][0] == '\0' || strcmp(words[i], "kernel") == 0)
+		if (words[i][0] == '\0' || strcmp(words[i], "kernel") == 0 ||
+		    strcmp(words[i], "expr") == 0)
 			continue;
 		if (strcmp(s, words[i]) == 0) {
 			*value = i;

@@ -25,6 +25,9 @@ struct options {
 	int reduce;			/* -R, an enum mr_reduce */
 	char *kernel;			/* -k FILE.so (malloc(3)ed), or NULL */
 	char *symbol;			/* -k's :SYMBOL, in kernel's block, or NULL */
+	const char *expr;		/* -e EXPR (points into argv), or NULL */
+	char **names;			/* the ranges' names for -e (malloc(3)ed,
+					   nranges of them, NULL if unnamed) */
 	int schedule;			/* --schedule, an enum mr_schedule */
 	uint64_t chunk;			/* --chunk N, or 0 for the default */
 	int format;			/* --format, an enum cli_format */

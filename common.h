@@ -18,7 +18,9 @@
  *   1. MPI_Ibcast   struct mr_task           what to compute
  *   2. MPI_Ibcast   struct mr_range[arity]   the ranges themselves
  *      MPI_Ibcast   char[kernel_len]         only with a user kernel:
- *                                            "PATH\0SYMBOL\0"
+ *                                            "PATH\0SYMBOL\0"; with an
+ *                                            expression (-e):
+ *                                            "EXPR\0NAME1\0...NAMEn\0"
  *   3. MPI_Iscatter struct mr_block          one block of indices per worker
  *      (each worker now evaluates and reduces the elements of its block;
  *      with MR_SCHEDULE_DYNAMIC it then asks for more, point to point:
@@ -43,7 +45,7 @@
  * and MR_PROTOCOL_VERSION catches a worker from another one.
  */
 
-#define MR_PROTOCOL_VERSION	3	/* bump on any change to this file */
+#define MR_PROTOCOL_VERSION	4	/* bump on any change to this file */
 #define MR_MAGIC		0x6d72	/* "mr": a sanity check on every struct */
 #define MR_TAG_STATIC		0x6d72	/* MPI_Intercomm_create in a static launch */
 #define MR_TAG_REQUEST		1	/* dynamic schedule: a worker asks */
@@ -68,7 +70,8 @@ enum mr_map {
 	MR_MAP_MIN,			/* the least of x_1, x_2, ... */
 	MR_MAP_MAX,			/* the greatest */
 	MR_MAP_SQUARE,			/* x_1 * x_1, arity 1 */
-	MR_MAP_KERNEL			/* a user kernel (mapreduce.h) */
+	MR_MAP_KERNEL,			/* a user kernel (mapreduce.h) */
+	MR_MAP_EXPR			/* an expression of the ranges (-e) */
 };
 
 /* The reduce: how the values of all elements become one. */
@@ -129,7 +132,11 @@ enum mr_status {
 	MR_STATUS_OK = 0,		/* partial result follows */
 	MR_STATUS_BAD_TASK,		/* task refused: wrong magic, version or op */
 	MR_STATUS_NOMEM,		/* out of memory while computing */
-	MR_STATUS_KERNEL		/* the user kernel failed to load or map */
+	MR_STATUS_KERNEL,		/* the user kernel failed to load or map */
+	MR_STATUS_EXPR			/* the expression raised for an element:
+					   the bytes of step 5 are its index
+					   (8 bytes, most significant first)
+					   and one line of text */
 };
 
 /*
@@ -148,6 +155,8 @@ enum mr_status {
 #define MR_RESULT_NAN		0x2	/* doubles: a NaN was seen */
 #define MR_RESULT_POS_INF	0x4	/* doubles: +inf was seen */
 #define MR_RESULT_NEG_INF	0x8	/* doubles: -inf was seen */
+#define MR_RESULT_INTS		0x10	/* an expression's: integers, */
+#define MR_RESULT_DOUBLES	0x20	/* doubles: see partial_encode() */
 
 struct mr_result {
 	uint16_t magic;			/* MR_MAGIC */

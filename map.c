@@ -26,6 +26,8 @@ map_block(const struct map_job *job, uint64_t first, uint64_t count,
 		return MR_STATUS_OK;
 	if (job->map == MR_MAP_KERNEL)
 		return map_kernel(job, first, count, p);
+	if (job->map == MR_MAP_EXPR)
+		return eval_block(job->eval, job->ranges, first, count, p);
 	if (job->map != MR_MAP_PRODUCT || p->op != MR_REDUCE_SUM)
 		return map_builtin(job, first, count, p);
 	/* The seed's case has kernels of its own (kernel.c). */

@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "common.h"
+#include "eval.h"
 #include "mapreduce.h"
 #include "reduce.h"
 
@@ -16,13 +17,15 @@ struct map_job {
 	uint32_t arity;
 	uint64_t length;			/* elements in the whole map */
 	const struct mapreduce_kernel *kernel;	/* for MR_MAP_KERNEL */
+	struct eval *eval;			/* for MR_MAP_EXPR */
 };
 
 /*
  * Evaluate elements first .. first + count - 1 and reduce their values
  * into p.  The caller guarantees that every range has them.  Returns an
- * enum mr_status: MR_STATUS_OK, MR_STATUS_NOMEM, or MR_STATUS_KERNEL when
- * the user kernel's map() returned -1.
+ * enum mr_status: MR_STATUS_OK, MR_STATUS_NOMEM, MR_STATUS_KERNEL when
+ * the user kernel's map() returned -1, or MR_STATUS_EXPR when the
+ * expression raised (eval_error() says where).
  */
 int	map_block(const struct map_job *job, uint64_t first, uint64_t count,
 	    struct partial *p);

@@ -43,6 +43,10 @@ static void	refuse(const char *fmt, ...)
 static void	end_static_launch(int code);
 static void	print_version(void);
 static void	check_kernel(const struct options *o, struct kernel_info *ki);
+static void	expr_spec(const struct options *o, struct kernel_info *ki);
+static void	report_expr_failure(const struct mr_result *res, int nworkers,
+		    const unsigned char *bytes, const int *counts,
+		    const int *displs);
 static void	require_matching_workers(int asked, int started, int rank);
 static MPI_Comm	spawn_workers(const char *worker, int nworkers);
 static void	send_work(MPI_Comm inter, const struct options *o,
@@ -84,6 +88,8 @@ main(int argc, char *argv[])
 	}
 	if (opt.kernel != NULL)
 		check_kernel(&opt, &ki);
+	if (opt.expr != NULL)
+		expr_spec(&opt, &ki);
 	if (launch_world_size() == 1) {		/* spawn the workers */
 		worker = launch_find_worker(opt.worker);
 		launch_under_process_manager(argc, argv, opt.workers);
@@ -126,6 +132,10 @@ main(int argc, char *argv[])
 	send_work(inter, &opt, &ki, prog != NULL, nworkers);
 	partial_init(&result, opt.reduce, ki.doubles);
 	failed = gather(inter, nworkers, &result, res);
+	if (!failed && (value = (char *)partial_check(&result)) != NULL) {
+		warnx("%s", value);
+		failed = 1;
+	}
 	if (prog != NULL)
 		progress_finish(prog, res);
 	transport_disarm();
@@ -136,7 +146,8 @@ main(int argc, char *argv[])
 	if (!failed) {
 		if ((value = partial_format(&result)) == NULL)
 			errx(1, "out of memory");
-		output_result(&opt, &(struct result){ value, ki.doubles,
+		output_result(&opt, &(struct result){ value,
+		    partial_is_double(&result),
 		    ki.spec, ki.name, nworkers, seconds_since(&t0) });
 		free(value);
 	}
@@ -244,6 +255,28 @@ check_kernel(const struct options *o, struct kernel_info *ki)
 	memcpy(ki->spec + plen, o->symbol != NULL ? o->symbol :
 	    MAPREDUCE_KERNEL_SYMBOL, slen);
 	ki->len = plen + slen;
+}
+
+/* -e: the workers get "EXPR\0NAME1\0...NAMEn\0" (common.h). */
+static void
+expr_spec(const struct options *o, struct kernel_info *ki)
+{
+	size_t n = strlen(o->expr) + 1;
+	uint32_t j;
+
+	for (j = 0; j < o->nranges; j++)
+		n += strlen(o->names[j]) + 1;
+	if ((ki->spec = malloc(n)) == NULL)
+		err(1, NULL);
+	ki->len = 0;
+	memcpy(ki->spec, o->expr, strlen(o->expr) + 1);
+	ki->len = strlen(o->expr) + 1;
+	for (j = 0; j < o->nranges; j++) {
+		memcpy(ki->spec + ki->len, o->names[j],
+		    strlen(o->names[j]) + 1);
+		ki->len += strlen(o->names[j]) + 1;
+	}
+	ki->doubles = PARTIAL_ANY;
 }
 
 /*
@@ -377,7 +410,9 @@ gather(MPI_Comm inter, int nworkers, struct partial *result,
 			    MR_PROTOCOL_VERSION);
 			failed = 1;
 			res[k].size = 0;
-		} else if (res[k].status != MR_STATUS_OK) {
+		} else if (res[k].status == MR_STATUS_EXPR)
+			failed = 1;
+		else if (res[k].status != MR_STATUS_OK) {
 			warnx("worker %d %s", k, status_text(res[k].status));
 			failed = 1;
 		}
@@ -389,6 +424,7 @@ gather(MPI_Comm inter, int nworkers, struct partial *result,
 		total += counts[k];
 	}
 	bytes = transport_gather_bytes(inter, counts, displs, total);
+	report_expr_failure(res, nworkers, bytes, counts, displs);
 	for (k = 0; k < nworkers && !failed; k++) {
 		if (partial_merge(result, res[k].flags, bytes + displs[k],
 		    (size_t)counts[k]) == -1) {
@@ -400,6 +436,33 @@ gather(MPI_Comm inter, int nworkers, struct partial *result,
 	free(displs);
 	free(counts);
 	return failed;
+}
+
+/*
+ * Workers stop at the first element whose expression raises: the least
+ * of those is where Python would have raised, and its line is the one.
+ */
+static void
+report_expr_failure(const struct mr_result *res, int nworkers,
+    const unsigned char *bytes, const int *counts, const int *displs)
+{
+	uint64_t element, first = UINT64_MAX;
+	int k, j, which = -1;
+
+	for (k = 0; k < nworkers; k++) {
+		if (res[k].magic != MR_MAGIC || res[k].status !=
+		    MR_STATUS_EXPR || counts[k] < 8)
+			continue;
+		for (element = 0, j = 0; j < 8; j++)
+			element = element << 8 | bytes[displs[k] + j];
+		if (which == -1 || element < first) {
+			first = element;
+			which = k;
+		}
+	}
+	if (which != -1)
+		warnx("%.*s", counts[which] - 8,
+		    (const char *)bytes + displs[which] + 8);
 }
 
 static const char *

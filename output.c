@@ -1,5 +1,6 @@
 /* output.c - what the manager prints: the result, as text or JSON, and -v's figures */
 
+#include <ctype.h>
 #include <err.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -8,6 +9,7 @@
 #include "output.h"
 
 static void	print_json_string(const char *s);
+static void	print_expr(const char *s);
 
 /* Nouns of enum mr_reduce, and plurals of enum mr_map, by value. */
 static const char *const reduce_nouns[] = { "", "Sum", "Product", "Minimum",
@@ -22,6 +24,12 @@ output_result(const struct options *o, const struct result *r)
 
 	if (o->format == CLI_FORMAT_VALUE) {
 		printf("%s\n", r->value);
+		return;
+	}
+	if (o->format == CLI_FORMAT_TEXT && o->map == MR_MAP_EXPR) {
+		printf("%s of ", reduce_nouns[o->reduce]);
+		print_expr(o->expr);
+		printf(" equals %s\n", r->value);
 		return;
 	}
 	if (o->format == CLI_FORMAT_TEXT) {
@@ -42,6 +50,16 @@ output_result(const struct options *o, const struct result *r)
 		printf("}");
 	} else
 		printf("null");
+	if (o->expr != NULL) {
+		printf(", \"expr\": ");
+		print_json_string(o->expr);
+		printf(", \"names\": [");
+		for (j = 0; j < o->nranges; j++) {
+			printf("%s", j > 0 ? ", " : "");
+			print_json_string(o->names[j]);
+		}
+		printf("]");
+	}
 	printf(", \"ranges\": [");
 	for (j = 0; j < o->nranges; j++)
 		printf("%s[%" PRId64 ", %" PRId64 ", %" PRId64 "]",
@@ -67,6 +85,33 @@ print_json_string(const char *s)
 			putchar(*s);
 	}
 	putchar('"');
+}
+
+/*
+ * The expression in the sentence, on one line: blanks in a row as one
+ * space, other control characters as '?', and at most EXPR_SHOWN bytes.
+ */
+#define EXPR_SHOWN	72
+
+static void
+print_expr(const char *s)
+{
+	size_t n = 0;
+	int blank = 0;
+
+	for (; *s != '\0' && n < EXPR_SHOWN; s++) {
+		if (isspace((unsigned char)*s)) {
+			blank = n > 0;
+			continue;
+		}
+		if (blank && n++ < EXPR_SHOWN)
+			putchar(' ');
+		blank = 0;
+		putchar((unsigned char)*s < ' ' || *s == 127 ? '?' : *s);
+		n++;
+	}
+	if (*s != '\0')
+		printf("...");
 }
 
 void

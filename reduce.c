@@ -16,6 +16,15 @@ static void	best_mpz(struct partial *p, const mpz_t v);
 static void	best_doubles(struct partial *p, const double *v, size_t n);
 static int	better(int op, int cmp);
 static int	has_none(const struct partial *p);
+static int	encode_mixed(const struct partial *p, uint32_t *flags,
+		    unsigned char **buf, size_t *len);
+static int	merge_mixed(struct partial *p, uint32_t flags,
+		    const unsigned char *buf, size_t len);
+static int	encode_doubles(const struct partial *p, uint32_t *flags,
+		    unsigned char **buf, size_t *len);
+static int	merge_doubles(struct partial *p, uint32_t flags,
+		    const unsigned char *buf, size_t len);
+static int	mixed_sum(const struct partial *p, double *x);
 
 void
 partial_init(struct partial *p, int op, int doubles)
@@ -48,6 +57,7 @@ partial_add_i128(struct partial *p, int128 v)
 	mpz_t t;
 	int cmp;
 
+	p->seen |= PARTIAL_SEEN_INT;
 	switch (p->op) {
 	case MR_REDUCE_SUM:
 		acc_add_i128(&p->sum, v);
@@ -85,6 +95,7 @@ partial_add_i128(struct partial *p, int128 v)
 void
 partial_add_mpz(struct partial *p, const mpz_t v)
 {
+	p->seen |= PARTIAL_SEEN_INT;
 	switch (p->op) {
 	case MR_REDUCE_SUM:
 		acc_add_mpz(&p->sum, v);
@@ -143,6 +154,8 @@ partial_add_i64s(struct partial *p, const int64_t *v, size_t n)
 	uint64_t lo = 0, hi = 0, neg = 0;
 	size_t i, m;
 
+	if (n > 0)
+		p->seen |= PARTIAL_SEEN_INT;
 	if (p->op != MR_REDUCE_SUM) {
 		for (i = 0; i < n; i++)
 			partial_add_i128(p, v[i]);
@@ -161,6 +174,7 @@ partial_add_acc(struct partial *p, const struct acc *a)
 {
 	mpz_t t;
 
+	p->seen |= PARTIAL_SEEN_INT;
 	if (p->op == MR_REDUCE_SUM) {
 		acc_add_acc(&p->sum, a);
 		return;
@@ -174,6 +188,10 @@ partial_add_acc(struct partial *p, const struct acc *a)
 void
 partial_add_doubles(struct partial *p, const double *v, size_t n)
 {
+	if (n > 0)
+		p->seen |= PARTIAL_SEEN_DOUBLE;
+	if (p->op == MR_REDUCE_PRODUCT)	/* refused by partial_check() */
+		return;
 	if (p->op == MR_REDUCE_SUM)
 		dsum_add(&p->dsum, v, n);
 	else
@@ -256,9 +274,7 @@ int
 partial_encode(const struct partial *p, uint32_t *flags, unsigned char **buf,
     size_t *len)
 {
-	uint64_t bits;
 	mpz_t v;
-	int k;
 
 	*buf = NULL;
 	*len = 0;
@@ -266,17 +282,10 @@ partial_encode(const struct partial *p, uint32_t *flags, unsigned char **buf,
 	if (has_none(p))
 		return 0;
 	*flags = MR_RESULT_VALUE;
-	if (p->doubles && p->op == MR_REDUCE_SUM)
-		return dsum_encode(&p->dsum, flags, buf, len);
-	if (p->doubles) {
-		if ((*buf = malloc(sizeof(bits))) == NULL)
-			return -1;
-		memcpy(&bits, &p->best, sizeof(bits));
-		for (k = 0; k < 8; k++)
-			(*buf)[k] = (unsigned char)(bits >> (56 - 8 * k));
-		*len = sizeof(bits);
-		return 0;
-	}
+	if (p->doubles == PARTIAL_ANY)
+		return encode_mixed(p, flags, buf, len);
+	if (p->doubles)
+		return encode_doubles(p, flags, buf, len);
 	mpz_init(v);
 	integer_value(p, v);
 	*buf = arith_encode(v, len);
@@ -284,35 +293,81 @@ partial_encode(const struct partial *p, uint32_t *flags, unsigned char **buf,
 	return *buf == NULL ? -1 : 0;
 }
 
+static int
+encode_doubles(const struct partial *p, uint32_t *flags, unsigned char **buf,
+    size_t *len)
+{
+	uint64_t bits;
+	int k;
+
+	if (p->op == MR_REDUCE_SUM)
+		return dsum_encode(&p->dsum, flags, buf, len);
+	if ((*buf = malloc(sizeof(bits))) == NULL)
+		return -1;
+	memcpy(&bits, &p->best, sizeof(bits));
+	for (k = 0; k < 8; k++)
+		(*buf)[k] = (unsigned char)(bits >> (56 - 8 * k));
+	*len = sizeof(bits);
+	return 0;
+}
+
+/*
+ * Either part, or both: MR_RESULT_INTS and then 8 bytes of length and the
+ * integer's bytes; MR_RESULT_DOUBLES and then the doubles' bytes.
+ */
+static int
+encode_mixed(const struct partial *p, uint32_t *flags, unsigned char **buf,
+    size_t *len)
+{
+	unsigned char *ib = NULL, *db = NULL;
+	size_t ilen = 0, dlen = 0, k;
+	mpz_t v;
+
+	if (p->seen & PARTIAL_SEEN_INT) {
+		mpz_init(v);
+		integer_value(p, v);
+		ib = arith_encode(v, &ilen);
+		mpz_clear(v);
+		if (ib == NULL)
+			return -1;
+		*flags |= MR_RESULT_INTS;
+	}
+	if (p->seen & PARTIAL_SEEN_DOUBLE && p->op != MR_REDUCE_PRODUCT) {
+		if (encode_doubles(p, flags, &db, &dlen) == -1) {
+			free(ib);
+			return -1;
+		}
+		*flags |= MR_RESULT_DOUBLES;
+	}
+	*len = (ib != NULL ? 8 + ilen : 0) + dlen;
+	if ((*buf = malloc(*len + 1)) != NULL) {
+		for (k = 0; ib != NULL && k < 8; k++)
+			(*buf)[k] = (unsigned char)((uint64_t)ilen >>
+			    (56 - 8 * k));
+		if (ib != NULL)
+			memcpy(*buf + 8, ib, ilen);
+		if (db != NULL)
+			memcpy(*buf + (ib != NULL ? 8 + ilen : 0), db, dlen);
+	}
+	free(ib);
+	free(db);
+	return *buf == NULL ? -1 : 0;
+}
+
 int
 partial_merge(struct partial *p, uint32_t flags, const unsigned char *buf,
     size_t len)
 {
-	struct dsum d;
-	uint64_t bits = 0;
-	double x;
 	mpz_t v;
-	int rc, k;
+	int rc;
 
 	if (!(flags & MR_RESULT_VALUE))	/* only min and max may have none */
 		return p->op == MR_REDUCE_MIN || p->op == MR_REDUCE_MAX ?
 		    0 : -1;
-	if (p->doubles && p->op == MR_REDUCE_SUM) {
-		dsum_init(&d);
-		if ((rc = dsum_decode(&d, flags, buf, len)) == 0)
-			dsum_merge(&p->dsum, &d);
-		dsum_clear(&d);
-		return rc;
-	}
-	if (p->doubles) {
-		if (len != sizeof(bits))
-			return -1;
-		for (k = 0; k < 8; k++)
-			bits = bits << 8 | buf[k];
-		memcpy(&x, &bits, sizeof(x));
-		best_doubles(p, &x, 1);
-		return 0;
-	}
+	if (p->doubles == PARTIAL_ANY)
+		return merge_mixed(p, flags, buf, len);
+	if (p->doubles)
+		return merge_doubles(p, flags, buf, len);
 	mpz_init(v);
 	if ((rc = arith_decode(v, buf, len)) == 0)
 		partial_add_mpz(p, v);
@@ -320,15 +375,153 @@ partial_merge(struct partial *p, uint32_t flags, const unsigned char *buf,
 	return rc;
 }
 
+static int
+merge_doubles(struct partial *p, uint32_t flags, const unsigned char *buf,
+    size_t len)
+{
+	struct dsum d;
+	uint64_t bits = 0;
+	double x;
+	int rc, k;
+
+	p->seen |= PARTIAL_SEEN_DOUBLE;
+	if (p->op == MR_REDUCE_SUM) {
+		dsum_init(&d);
+		if ((rc = dsum_decode(&d, flags, buf, len)) == 0)
+			dsum_merge(&p->dsum, &d);
+		dsum_clear(&d);
+		return rc;
+	}
+	if (len != sizeof(bits))
+		return -1;
+	for (k = 0; k < 8; k++)
+		bits = bits << 8 | buf[k];
+	memcpy(&x, &bits, sizeof(x));
+	best_doubles(p, &x, 1);
+	return 0;
+}
+
+static int
+merge_mixed(struct partial *p, uint32_t flags, const unsigned char *buf,
+    size_t len)
+{
+	uint64_t ilen = 0;
+	mpz_t v;
+	int rc = 0, k;
+
+	if (flags & MR_RESULT_INTS) {
+		if (len < 8)
+			return -1;
+		for (k = 0; k < 8; k++)
+			ilen = ilen << 8 | buf[k];
+		if (ilen > len - 8)
+			return -1;
+		mpz_init(v);
+		if ((rc = arith_decode(v, buf + 8, (size_t)ilen)) == 0)
+			partial_add_mpz(p, v);
+		mpz_clear(v);
+		buf += 8 + ilen;
+		len -= 8 + (size_t)ilen;
+	}
+	if (rc == 0 && flags & MR_RESULT_DOUBLES)
+		return merge_doubles(p, flags, buf, len);
+	if (flags & MR_RESULT_DOUBLES || (p->op == MR_REDUCE_PRODUCT &&
+	    !(flags & MR_RESULT_INTS)))
+		p->seen |= PARTIAL_SEEN_DOUBLE;
+	return rc == 0 && len == 0 ? 0 : -1;
+}
+
+const char *
+partial_check(const struct partial *p)
+{
+	static char msg[160];
+	double x;
+
+	if (p->doubles != PARTIAL_ANY || !(p->seen & PARTIAL_SEEN_DOUBLE))
+		return NULL;
+	if (p->op == MR_REDUCE_PRODUCT)
+		return "-R product of floats is not offered: the exact product"
+		    " of doubles needs 53 bits per element";
+	if (!(p->seen & PARTIAL_SEEN_INT))
+		return NULL;
+	if (p->op != MR_REDUCE_SUM) {
+		snprintf(msg, sizeof(msg), "the values are ints for some"
+		    " elements and floats for others: -R %s needs one type"
+		    " (convert with int() or float())",
+		    p->op == MR_REDUCE_MIN ? "min" : "max");
+		return msg;
+	}
+	if (mixed_sum(p, &x) == -1)
+		return "OverflowError: the exact sum of the ints and floats is"
+		    " too large for a float";
+	return NULL;
+}
+
+/*
+ * The exact sum of the integers and the doubles, rounded once.  Every
+ * double is a whole multiple of 2^-1074, so the sum is T * 2^-1074 for an
+ * integer T; a double has 53 bits, and any T of 53 bits or fewer is one.
+ */
+static int
+mixed_sum(const struct partial *p, double *x)
+{
+	unsigned char *b;
+	size_t len, n, k;
+	uint32_t flags = 0;
+	mpz_t t, d, r;
+	int up;
+
+	if (p->dsum.flags != 0) {	/* NaN or an infinity decides */
+		*x = dsum_value(&p->dsum);
+		return 0;
+	}
+	mpz_inits(t, d, r, NULL);
+	integer_value(p, t);
+	mpz_mul_2exp(t, t, 1074);
+	if (dsum_encode(&p->dsum, &flags, &b, &len) == 0 && b != NULL) {
+		arith_decode(d, b, len);
+		mpz_add(t, t, d);
+	}
+	free(b);
+	n = mpz_sizeinbase(t, 2);
+	k = n > 53 ? n - 53 : 0;
+	mpz_tdiv_r_2exp(r, t, k);	/* the magnitude's rounding */
+	mpz_tdiv_q_2exp(t, t, k);
+	mpz_abs(r, r);
+	up = k > 0 && (mpz_scan1(r, 0) < k - 1 ? mpz_tstbit(r, k - 1) :
+	    mpz_tstbit(r, k - 1) && mpz_odd_p(t));
+	if (up)
+		mpz_sgn(t) < 0 ? mpz_sub_ui(t, t, 1) : mpz_add_ui(t, t, 1);
+	*x = ldexp(mpz_get_d(t), (int)k - 1074);
+	mpz_clears(t, d, r, NULL);
+	return isinf(*x) ? -1 : 0;
+}
+
+int
+partial_is_double(const struct partial *p)
+{
+	return p->doubles == 1 || (p->doubles == PARTIAL_ANY &&
+	    p->seen & PARTIAL_SEEN_DOUBLE);
+}
+
 char *
 partial_format(const struct partial *p)
 {
 	char buf[64], *s;
+	double x;
 	mpz_t v;
 
 	if (has_none(p))
 		return NULL;
-	if (p->doubles) {
+	if (p->doubles == PARTIAL_ANY && p->seen == (PARTIAL_SEEN_INT |
+	    PARTIAL_SEEN_DOUBLE) && p->op == MR_REDUCE_SUM) {
+		if (mixed_sum(p, &x) == -1)
+			return NULL;
+		dsum_format(x, buf, sizeof(buf));
+		return strdup(buf);
+	}
+	if (p->doubles == 1 || (p->doubles == PARTIAL_ANY &&
+	    p->seen == PARTIAL_SEEN_DOUBLE)) {
 		dsum_format(p->op == MR_REDUCE_SUM ? dsum_value(&p->dsum) :
 		    p->best, buf, sizeof(buf));
 		return strdup(buf);

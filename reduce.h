@@ -22,9 +22,15 @@
  * Life cycle: partial_init(), partial_add_*() or partial_merge(), then
  * partial_format(), partial_free().
  */
+#define PARTIAL_ANY	2	/* partial_init's doubles: either, or both */
+#define PARTIAL_SEEN_INT	0x1
+#define PARTIAL_SEEN_DOUBLE	0x2
+
 struct partial {
 	int op;			/* an enum mr_reduce */
-	int doubles;		/* values are doubles, not integers */
+	int doubles;		/* values are doubles (1), integers (0), or
+				   either (PARTIAL_ANY: an expression's) */
+	int seen;		/* PARTIAL_ANY: PARTIAL_SEEN_* */
 	int has_value;		/* min, max: a value was seen */
 	struct acc sum;		/* integers, sum */
 	mpz_t big;		/* integers: product, or min/max beyond int128 */
@@ -58,6 +64,17 @@ int	partial_encode(const struct partial *p, uint32_t *flags,
 /* Merge an encoded partial into p; -1 if the bytes are malformed. */
 int	partial_merge(struct partial *p, uint32_t flags,
 	    const unsigned char *buf, size_t len);
+
+/*
+ * Whether the values so far can be reduced: NULL, or why not, one line.
+ * Only a PARTIAL_ANY partial can fail: -R min, max or product of both
+ * integers and doubles, -R product of doubles, a sum beyond the doubles.
+ * A sum of integers and doubles is their exact sum, rounded once.
+ */
+const char *partial_check(const struct partial *p);
+
+/* Whether the result is a double, not an integer. */
+int	partial_is_double(const struct partial *p);
 
 /*
  * The result as text, malloc(3)ed: a decimal integer, or a double as

@@ -9,6 +9,7 @@
 #include <mpi.h>
 
 #include "common.h"
+#include "eval.h"
 #include "guard.h"
 #include "map.h"
 #include "plugin.h"
@@ -31,6 +32,10 @@ static int	block_is_valid(const struct mr_task *t,
 		    const struct mr_block *b);
 static int	load_kernel(struct plugin *pl, const char *spec, size_t len,
 		    int index);
+static int	load_expr(struct map_job *job, const char *spec, size_t len,
+		    int index);
+static int	explain_failure(const struct map_job *job,
+		    unsigned char **bytes, size_t *len);
 static int	work(const struct mr_task *t, const struct map_job *job,
 		    MPI_Comm manager, int index, int status, struct partial *p,
 		    struct mr_result *res);
@@ -61,20 +66,27 @@ serve(MPI_Comm *manager)
 	job.arity = task.arity;
 	job.length = task.length;
 	job.kernel = NULL;
+	job.eval = NULL;
 	if (!task_is_valid(&task, ranges))
 		status = MR_STATUS_BAD_TASK;
 	else if (task.map == MR_MAP_KERNEL &&
 	    (status = load_kernel(&pl, kernel, task.kernel_len, index)) ==
 	    MR_STATUS_OK)
 		job.kernel = pl.kernel;
-	partial_init(&part, task.reduce, job.kernel != NULL &&
-	    job.kernel->type == MAPREDUCE_DOUBLE);
+	else if (task.map == MR_MAP_EXPR)
+		status = load_expr(&job, kernel, task.kernel_len, index);
+	partial_init(&part, task.reduce, job.eval != NULL ? PARTIAL_ANY :
+	    job.kernel != NULL && job.kernel->type == MAPREDUCE_DOUBLE);
 
 	res.status = work(&task, &job, *manager, index, status, &part, &res);
 	if (res.status == MR_STATUS_OK &&
 	    partial_encode(&part, &res.flags, &bytes, &len) == -1)
 		res.status = MR_STATUS_NOMEM;
-	res.size = res.status == MR_STATUS_OK ? len : 0;
+	if (res.status == MR_STATUS_EXPR &&
+	    explain_failure(&job, &bytes, &len) == -1)
+		res.status = MR_STATUS_NOMEM;
+	res.size = res.status == MR_STATUS_OK ||
+	    res.status == MR_STATUS_EXPR ? len : 0;
 	transport_send_result(*manager, &res);
 	transport_send_bytes(*manager, bytes, (int)res.size);
 
@@ -83,6 +95,7 @@ serve(MPI_Comm *manager)
 	free(bytes);
 	partial_free(&part);
 	plugin_close(&pl);
+	eval_close(job.eval);
 	free(kernel);
 	free(ranges);
 }
@@ -158,9 +171,10 @@ task_is_valid(const struct mr_task *t, const struct mr_range *ranges)
 	uint32_t j;
 
 	if (t->magic != MR_MAGIC || t->version != MR_PROTOCOL_VERSION ||
-	    t->map < MR_MAP_PRODUCT || t->map > MR_MAP_KERNEL ||
+	    t->map < MR_MAP_PRODUCT || t->map > MR_MAP_EXPR ||
 	    t->reduce < MR_REDUCE_SUM || t->reduce > MR_REDUCE_MAX ||
-	    t->arity == 0 || (t->map == MR_MAP_KERNEL) != (t->kernel_len > 0))
+	    t->arity == 0 || (t->map == MR_MAP_KERNEL ||
+	    t->map == MR_MAP_EXPR) != (t->kernel_len > 0))
 		return 0;
 	for (j = 0; j < t->arity; j++)
 		if (ranges[j].step == 0 || range_len(&ranges[j]) < t->length)
@@ -193,6 +207,43 @@ load_kernel(struct plugin *pl, const char *spec, size_t len, int index)
 	}
 	warnx("worker %d: kernel '%s': %s", index, spec, why);
 	return MR_STATUS_KERNEL;
+}
+
+/* spec is "EXPR\0NAME1\0...", len bytes, as common.h says. */
+static int
+load_expr(struct map_job *job, const char *spec, size_t len, int index)
+{
+	char why[512];
+
+	if (len < 2 || spec[len - 1] != '\0')
+		return MR_STATUS_BAD_TASK;
+	if ((job->eval = eval_open(spec, len, job->arity, why,
+	    sizeof(why))) != NULL)
+		return MR_STATUS_OK;
+	warnx("worker %d: expression: %s", index, why);
+	return MR_STATUS_BAD_TASK;
+}
+
+/* MR_STATUS_EXPR's bytes: the element's index, then the line. */
+static int
+explain_failure(const struct map_job *job, unsigned char **bytes,
+    size_t *len)
+{
+	const char *why;
+	uint64_t element;
+	size_t n;
+	int k;
+
+	why = eval_error(job->eval, &element);
+	n = strlen(why);
+	free(*bytes);
+	if ((*bytes = malloc(8 + n)) == NULL)
+		return -1;
+	for (k = 0; k < 8; k++)
+		(*bytes)[k] = (unsigned char)(element >> (56 - 8 * k));
+	memcpy(*bytes + 8, why, n);
+	*len = 8 + n;
+	return 0;
 }
 
 static uint64_t
