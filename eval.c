@@ -8,6 +8,7 @@
 #include "eval.h"
 #include "kernel.h"
 #include "range.h"
+#include "vec.h"
 
 struct eval {
 	struct expr *x;
@@ -15,6 +16,8 @@ struct eval {
 	char *spec;		/* "EXPR\0NAME1\0...", a copy */
 	uint32_t arity;
 	int product;		/* x * y * ...: every variable once, no more */
+	struct vec *vec;	/* the program over arrays, if it can be */
+	int64_t *start;		/* for vec_run(): arity starts, then steps */
 	struct pyval *stack;	/* x->stack of them */
 	struct pyval tmp;
 	int64_t *v;		/* the element's values, arity of them */
@@ -24,6 +27,11 @@ struct eval {
 
 static int	is_product(const struct expr *x);
 static int	run(struct eval *ev, struct pyerr *e);
+static int	block_vec(struct eval *ev, const struct mr_range *r,
+		    uint64_t first, uint64_t count, struct partial *p);
+static int	redo_lanes(struct eval *ev, const struct mr_range *r,
+		    uint64_t first, size_t n, int type, void *out,
+		    const uint8_t *bad, struct partial *p, size_t *kept);
 static int	step_call(struct eval *ev, const struct expr_insn *in,
 		    uint32_t *sp, struct pyerr *e);
 static void	add_value(struct partial *p, const struct pyval *v);
@@ -41,7 +49,9 @@ eval_open(const char *spec, size_t len, uint32_t arity, char *why,
 	if ((ev = calloc(1, sizeof(*ev))) == NULL ||
 	    (ev->spec = malloc(len + 1)) == NULL ||
 	    (ev->names = calloc(arity + 1, sizeof(*ev->names))) == NULL ||
-	    (ev->v = calloc(arity + 1, sizeof(*ev->v))) == NULL) {
+	    (ev->v = calloc(arity + 1, sizeof(*ev->v))) == NULL ||
+	    (ev->start = calloc(2 * (size_t)arity + 1, sizeof(int64_t))) ==
+	    NULL) {
 		snprintf(why, whylen, "out of memory");
 		eval_close(ev);
 		return NULL;
@@ -72,6 +82,7 @@ eval_open(const char *spec, size_t len, uint32_t arity, char *why,
 		pyval_init(&ev->stack[j]);
 	pyval_init(&ev->tmp);
 	ev->product = is_product(ev->x);
+	ev->vec = vec_plan(ev->x);	/* NULL: element by element */
 	return ev;
 }
 
@@ -88,6 +99,8 @@ eval_close(struct eval *ev)
 		pyval_clear(&ev->tmp);
 	}
 	free(ev->stack);
+	vec_free(ev->vec);
+	free(ev->start);
 	expr_free(ev->x);
 	free(ev->v);
 	free(ev->names);
@@ -144,6 +157,8 @@ eval_block(struct eval *ev, const struct mr_range *r, uint64_t first,
 		acc_release(&acc);
 		return MR_STATUS_OK;
 	}
+	if (ev->vec != NULL)
+		return block_vec(ev, r, first, count, p);
 	for (j = 0; j < ev->arity; j++)
 		ev->v[j] = range_at(&r[j], first);
 	for (i = 0; i < count; i++) {
@@ -155,6 +170,90 @@ eval_block(struct eval *ev, const struct mr_range *r, uint64_t first,
 		for (j = 0; j < ev->arity; j++)
 			RANGE_ADVANCE(ev->v[j], r[j].step);
 	}
+	return MR_STATUS_OK;
+}
+
+/*
+ * VEC_LANES elements at a time in fixed width (vec.c); the lanes it
+ * flags are computed again exactly, in order, so that the first element
+ * that raises is the one Python would have raised for.
+ */
+static int
+block_vec(struct eval *ev, const struct mr_range *r, uint64_t first,
+    uint64_t count, struct partial *p)
+{
+	const uint8_t *bad;
+	uint64_t done;
+	size_t n, t, kept;
+	uint32_t j;
+	void *out;
+	int type, any, rc;
+
+	for (j = 0; j < ev->arity; j++)
+		ev->start[ev->arity + j] = r[j].step;
+	for (done = 0; done < count; done += n) {
+		n = count - done < VEC_LANES ? (size_t)(count - done) :
+		    VEC_LANES;
+		for (j = 0; j < ev->arity; j++)
+			ev->start[j] = range_at(&r[j], first + done);
+		type = vec_run(ev->vec, ev->start, ev->start + ev->arity, n,
+		    &out, &bad);
+		for (any = 0, t = 0; t < n; t++)
+			any |= bad[t];
+		kept = n;
+		if (any && (rc = redo_lanes(ev, r, first + done, n, type, out,
+		    bad, p, &kept)) != MR_STATUS_OK)
+			return rc;
+		if (type == VEC_INT)
+			partial_add_i64s(p, out, kept);
+		else
+			partial_add_doubles(p, out, kept);
+	}
+	return MR_STATUS_OK;
+}
+
+/*
+ * The flagged lanes, exactly.  A value of the array's type goes back in
+ * its lane; any other (a big int, a float among ints) is added by itself
+ * and its lane dropped: *kept lanes remain, in order.
+ */
+static int
+redo_lanes(struct eval *ev, const struct mr_range *r, uint64_t first,
+    size_t n, int type, void *out, const uint8_t *bad, struct partial *p,
+    size_t *kept)
+{
+	const struct pyval *v = &ev->stack[0];
+	int64_t *io = out;
+	double *fo = out;
+	struct pyerr e;
+	size_t t, k = 0;
+	uint32_t j;
+
+	for (t = 0; t < n; t++) {
+		if (bad[t]) {
+			for (j = 0; j < ev->arity; j++)
+				ev->v[j] = (int64_t)((uint64_t)range_at(&r[j],
+				    first) + (uint64_t)t * (uint64_t)r[j].step);
+			if (run(ev, &e) == -1) {
+				explain(ev, first + t, &e);
+				return MR_STATUS_EXPR;
+			}
+			if (type == VEC_FLOAT && v->type == PYVAL_FLOAT)
+				fo[t] = v->f;
+			else if (type == VEC_INT && v->type != PYVAL_FLOAT &&
+			    !v->big)
+				io[t] = v->i;
+			else {
+				add_value(p, v);
+				continue;
+			}
+		}
+		if (type == VEC_INT)
+			io[k++] = io[t];
+		else
+			fo[k++] = fo[t];
+	}
+	*kept = k;
 	return MR_STATUS_OK;
 }
 
