@@ -70,6 +70,7 @@ static void	name_value(struct parser *ps, const char *buf, size_t n,
 static void	call(struct parser *ps, const char *fname, size_t flen,
 		    const char *at);
 static int	enter(struct parser *ps);
+static int	open_paren(struct parser *ps);
 static void	hoist(struct parser *ps, uint32_t a0, uint32_t a1);
 
 struct expr *
@@ -364,6 +365,15 @@ enter(struct parser *ps)
 	    " levels)", EXPR_MAX_DEPTH);
 }
 
+
+static int
+open_paren(struct parser *ps)
+{
+	if (++ps->parens <= EXPR_MAX_PARENS)
+		return 0;
+	return fail(ps, ps->tstart, "too many nested parentheses (the"
+	    " limit is %d, as in CPython)", EXPR_MAX_PARENS);
+}
 
 /* expression: disjunction ['if' disjunction 'else' expression] */
 static void
@@ -668,9 +678,8 @@ primary(struct parser *ps)
 	else if (ps->tok == T_NAME)
 		name(ps);
 	else if (ps->tok == '(') {
-		if (enter(ps) == -1)
+		if (enter(ps) == -1 || open_paren(ps) == -1)
 			return;
-		ps->parens++;
 		next(ps);
 		if (ps->tok == ')')
 			fail(ps, at, "() is an empty tuple, not a number");
@@ -788,6 +797,14 @@ name(struct parser *ps)
 	int math = 0;
 	char buf[64];
 
+	if (is_keyword(s, n) && !is_word(ps, "True") &&
+	    !is_word(ps, "False")) {
+		fail(ps, at, is_word(ps, "None") ? "None is not a number" :
+		    is_word(ps, "lambda") ? "lambda is not allowed: the"
+		    " expression is the function" : "invalid syntax: keyword"
+		    " '%.*s' here", (int)n, s);
+		return;
+	}
 	if (is_word(ps, "math")) {
 		next(ps);
 		if (ps->tok != '.') {
@@ -864,9 +881,8 @@ call(struct parser *ps, const char *fname, size_t flen, const char *at)
 	int id, lo, hi, builtin, nargs = 0;
 
 	id = pyfunc_lookup(fname, flen, &lo, &hi, &builtin);
-	if (enter(ps) == -1)
+	if (enter(ps) == -1 || open_paren(ps) == -1)
 		return;
-	ps->parens++;
 	next(ps);
 	while (!ps->failed && ps->tok != ')') {
 		for (p = ps->p; *p == ' ' || *p == '\t'; p++)

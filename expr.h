@@ -9,7 +9,8 @@
 #include "pyval.h"
 
 #define EXPR_MAX_LEN	65536	/* bytes of source: it travels in argv */
-#define EXPR_MAX_DEPTH	200	/* nesting, as CPython's parser allows */
+#define EXPR_MAX_PARENS	200	/* nested parentheses, as CPython allows */
+#define EXPR_MAX_DEPTH	1200	/* nesting of all kinds: the parser's stack */
 
 /*
  * The program of an expression, run for each element on a stack of

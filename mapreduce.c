@@ -147,8 +147,8 @@ main(int argc, char *argv[])
 		if ((value = partial_format(&result)) == NULL)
 			errx(1, "out of memory");
 		output_result(&opt, &(struct result){ value,
-		    partial_is_double(&result),
-		    ki.spec, ki.name, nworkers, seconds_since(&t0) });
+		    partial_is_double(&result), opt.kernel != NULL ?
+		    ki.spec : NULL, ki.name, nworkers, seconds_since(&t0) });
 		free(value);
 	}
 	if (fflush(stdout) == EOF || ferror(stdout))

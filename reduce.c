@@ -332,8 +332,9 @@ encode_mixed(const struct partial *p, uint32_t *flags, unsigned char **buf,
 			return -1;
 		*flags |= MR_RESULT_INTS;
 	}
-	if (p->seen & PARTIAL_SEEN_DOUBLE && p->op != MR_REDUCE_PRODUCT) {
-		if (encode_doubles(p, flags, &db, &dlen) == -1) {
+	if (p->seen & PARTIAL_SEEN_DOUBLE) {	/* a product: just the fact */
+		if (p->op != MR_REDUCE_PRODUCT &&
+		    encode_doubles(p, flags, &db, &dlen) == -1) {
 			free(ib);
 			return -1;
 		}
@@ -423,11 +424,11 @@ merge_mixed(struct partial *p, uint32_t flags, const unsigned char *buf,
 		buf += 8 + ilen;
 		len -= 8 + (size_t)ilen;
 	}
-	if (rc == 0 && flags & MR_RESULT_DOUBLES)
-		return merge_doubles(p, flags, buf, len);
-	if (flags & MR_RESULT_DOUBLES || (p->op == MR_REDUCE_PRODUCT &&
-	    !(flags & MR_RESULT_INTS)))
+	if (flags & MR_RESULT_DOUBLES)
 		p->seen |= PARTIAL_SEEN_DOUBLE;
+	if (rc == 0 && flags & MR_RESULT_DOUBLES &&
+	    p->op != MR_REDUCE_PRODUCT)
+		return merge_doubles(p, flags, buf, len);
 	return rc == 0 && len == 0 ? 0 : -1;
 }
 
