@@ -58,7 +58,7 @@ MANAGER_OBJ = mapreduce.o cli.o guard.o launch.o output.o plugin.o progress.o \
 WORKER_OBJ = worker.o guard.o plugin.o serve.o transport.o
 MPI_OBJ = mapreduce.o launch.o progress.o serve.o transport.o worker.o
 UNIT = tests/unit/t-range tests/unit/t-arith tests/unit/t-kernel tests/unit/t-reduce \
-       tests/unit/t-dsum
+       tests/unit/t-dsum tests/unit/pyval-calc
 HDR = common.h mapreduce.h range.h arith.h kernel.h dsum.h reduce.h map.h \
       pyval.h expr.h eval.h vec.h cli.h guard.h launch.h output.h plugin.h progress.h serve.h \
       transport.h

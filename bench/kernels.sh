@@ -1,5 +1,6 @@
 #!/bin/sh
-# kernels.sh - row 7 of the benchmark: user kernels (-k) against hand-written MPI programs
+# kernels.sh - rows 7 and 8 of the benchmark: user kernels (-k) and expressions (-e)
+# against hand-written MPI programs
 #
 # usage: MPICC=path MPIEXEC=path CFLAGS=flags bench/kernels.sh   (make bench sets them)
 #
@@ -40,10 +41,10 @@ build=bench/build
 # x * x fits 64 bits, as product.so requires: np^2 < 2^63) and pi's
 # rectangles.
 if [ "${QUICK:-0}" = 1 ]; then
-	np=30000000 npi=40000000
+	np=30000000 npi=40000000 nx=40000000
 	out=$build
 else
-	np=3000000000 npi=4000000000
+	np=3000000000 npi=4000000000 nx=4000000000
 	out=bench
 fi
 
@@ -91,6 +92,9 @@ cpi() {
 # exact sum of products; is_pi FILE, one number within 1e-9 of math.pi.
 is_sum() {
 	[ "$(cat "$2")" = "Sum of the products equals $1" ]
+}
+is_value() {
+	[ "$(cat "$2")" = "$1" ]
 }
 is_pi() {
 	python3 - "$(cat "$1")" <<'EOF'
@@ -144,13 +148,14 @@ once() {
 # row CASE OURS BASELINE OURRATE BASERATE RATIO TARGET RESULT: one row 7
 # of the table and of the CSV, as run.sh writes them (times in s, rates in
 # elements/s).
+rowno=7
 row() {
-	printf '| 7 | %s | %.3f s | %.3f s | %s | %s | %s | %s | %s |\n' "$1" \
-	    "$2" "$3" "$(rate "$4")" "$(rate "$5")" "$6" "${7:--}" \
-	    "${8:--}" >>"$tmp/table.md"
-	printf '7,"%s",%s,%s,s,%s,%s,%s,"%s","%s"\n' "$1" "$2" "$3" "$4" "$5" \
-	    "$(echo "$6" | sed 's/^\([-+0-9.eE]*\).*/\1/')" "${7-}" "${8-}" \
-	    >>"$tmp/results.csv"
+	printf '| %s | %s | %.3f s | %.3f s | %s | %s | %s | %s | %s |\n' \
+	    "$rowno" "$1" "$2" "$3" "$(rate "$4")" "$(rate "$5")" "$6" \
+	    "${7:--}" "${8:--}" >>"$tmp/table.md"
+	printf '%s,"%s",%s,%s,s,%s,%s,%s,"%s","%s"\n' "$rowno" "$1" "$2" "$3" \
+	    "$4" "$5" "$(echo "$6" | sed 's/^\([-+0-9.eE]*\).*/\1/')" \
+	    "${7-}" "${8-}" >>"$tmp/results.csv"
 }
 : >"$tmp/table.md"
 : >"$tmp/results.csv"
@@ -186,17 +191,38 @@ row "pi, $(sci $npi) rectangles: ours -w 2 -k pi.so vs cpi -n 2" \
     "$tp" "$tc" "$(calc "$npi / $tp")" "$(calc "$npi / $tc")" \
     "$(printf '%.2fx' "$ratio")" '>= 0.9x' "$(judge "$ratio" '>=' 0.9)"
 
-# The CSV: run.sh's file with its row 7 replaced (or a new file).
+# Row 8, expressions (-e): the seed's product and pi as Python
+# expressions, against the same baselines.
+rowno=8
+r="0:$nx"
+e=$(python3 bench/closed_form.py "$r" "$r") || die "closed_form.py failed"
+alternate e.xy "is_value $e" "ours -e 'x*y' -r $r -r $r --format value" \
+    e.spmd "is_sum $e" "spmd $r $r"
+tx=$(median e.xy) ts=$(median e.spmd)
+ratio=$(calc "$ts / $tx")
+row "two ranges of $(sci "$nx"): ours -w 2 -e 'x*y' vs SPMD -n 2" \
+    "$tx" "$ts" "$(calc "$nx / $tx")" "$(calc "$nx / $ts")" \
+    "$(printf '%.2fx' "$ratio")" '>= 0.5x' "$(judge "$ratio" '>=' 0.5)"
+pe="4.0/(1.0+((x+0.5)/$npi)**2)/$npi"
+alternate e.pi is_pi "ours -e '$pe' -r 0:$npi --format value" \
+    e.cpi is_pi "cpi $npi"
+tp=$(median e.pi) tc=$(median e.cpi)
+ratio=$(calc "$tc / $tp")
+row "pi, $(sci $npi) rectangles: ours -w 2 -e '$pe' vs cpi -n 2" \
+    "$tp" "$tc" "$(calc "$npi / $tp")" "$(calc "$npi / $tc")" \
+    "$(printf '%.2fx' "$ratio")" '>= 0.8x' "$(judge "$ratio" '>=' 0.8)"
+
+# The CSV: run.sh's file with its rows 7 and 8 replaced (or a new file).
 csv=$out/results.csv
 if [ -f "$csv" ]; then
-	grep -v '^7,' "$csv" >"$tmp/old.csv" || true
+	grep -v '^[78],' "$csv" >"$tmp/old.csv" || true
 else
 	echo 'row,case,ours,baseline,unit,ours_rate,baseline_rate,ratio,target,result' \
 	    >"$tmp/old.csv"
 fi
 cat "$tmp/old.csv" "$tmp/results.csv" >"$csv"
 
-echo "mapreduce benchmark, row 7 (user kernels), $(date -u +%Y-%m-%d)," \
+echo "mapreduce benchmark, rows 7 and 8 (user kernels, expressions), $(date -u +%Y-%m-%d)," \
     "$(nproc) cores, load average $load at the start; median of $REPEAT runs"
 echo
 echo '| row | case | ours | baseline | ours elem/s | baseline elem/s | ratio | target | result |'

@@ -18,7 +18,9 @@
  *     with it o->length is the shortest length; workers is 0 or 1 to
  *     CLI_WORKERS_MAX; a --worker path is non-empty; map and reduce are
  *     operations of common.h, MR_MAP_KERNEL exactly when -k gave a
- *     non-empty path (and a symbol, if any, non-empty); square has one
+ *     non-empty path (and a symbol, if any, non-empty), MR_MAP_EXPR
+ *     exactly when -e gave an expression, with every range named, the
+ *     names distinct; square has one
  *     range; min and max reduce a map that has elements; --chunk only
  *     with the dynamic schedule.
  * cli_release() is called after every input, so LeakSanitizer reports
@@ -52,7 +54,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct options o;
 	uint64_t len, min;
 	size_t i, from;
-	uint32_t k;
+	uint32_t k, j;
 	int argc = 1, rc;
 
 	if ((buf = malloc(size + 1)) == NULL)
@@ -100,7 +102,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		CHECK(o.workers == 0 ||
 		    (o.workers >= 1 && o.workers <= CLI_WORKERS_MAX));
 		CHECK(o.worker == NULL || o.worker[0] != '\0');
-		CHECK(o.map >= MR_MAP_PRODUCT && o.map <= MR_MAP_KERNEL);
+		CHECK(o.map >= MR_MAP_PRODUCT && o.map <= MR_MAP_EXPR);
+		CHECK((o.map == MR_MAP_EXPR) == (o.expr != NULL));
+		for (k = 0; o.expr != NULL && k < o.nranges; k++) {
+			CHECK(o.names[k] != NULL && o.names[k][0] != '\0');
+			for (j = k + 1; j < o.nranges; j++)
+				CHECK(strcmp(o.names[k], o.names[j]) != 0);
+		}
 		CHECK(o.reduce >= MR_REDUCE_SUM && o.reduce <= MR_REDUCE_MAX);
 		CHECK((o.map == MR_MAP_KERNEL) == (o.kernel != NULL));
 		CHECK(o.kernel == NULL || o.kernel[0] != '\0');

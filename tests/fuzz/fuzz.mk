@@ -23,7 +23,7 @@ FUZZ_CFLAGS ?= -g -O1 -fsanitize=fuzzer,address,undefined \
 	       -Wall -Wextra
 FUZZ_FLAGS ?= -print_final_stats=1
 FUZZ_DIR ?= tests/fuzz
-FUZZ_NAMES ?= range cli
+FUZZ_NAMES ?= range cli expr
 
 # Keep the including Makefile's default goal: a fragment must not take it.
 # Standalone (make -f tests/fuzz/fuzz.mk), the default goal is fuzz.
@@ -59,9 +59,22 @@ $(FUZZ_DIR)/fuzz-range: $(FUZZ_DIR)/fuzz-range.c range.c range.h common.h \
     $(FUZZ_BUILD_FLAGS)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $(FUZZ_DIR)/fuzz-range.c range.c
 
+# The language of -e: the parser and compiler, and the numbers they fold.
+# clang refuses dsum.c's AVX2 helpers without -mavx2 (GCC takes them):
+# these fuzzers run on x86-64 machines with AVX2, as CI's.
+FUZZ_EXPR_SRC = expr.c pyval.c dsum.c arith.c
+FUZZ_EXPR_HDR = expr.h pyval.h dsum.h arith.h common.h
+FUZZ_EXPR_CFLAGS = $(if $(filter x86_64,$(shell uname -m)),-mavx2)
+
 $(FUZZ_DIR)/fuzz-cli: $(FUZZ_DIR)/fuzz-cli.c cli.c range.c cli.h range.h \
-    common.h $(FUZZ_BUILD_FLAGS)
-	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $(FUZZ_DIR)/fuzz-cli.c cli.c range.c
+    $(FUZZ_EXPR_SRC) $(FUZZ_EXPR_HDR) $(FUZZ_BUILD_FLAGS)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) $(FUZZ_EXPR_CFLAGS) -o $@ \
+	    $(FUZZ_DIR)/fuzz-cli.c cli.c range.c $(FUZZ_EXPR_SRC) -lgmp -lm
+
+$(FUZZ_DIR)/fuzz-expr: $(FUZZ_DIR)/fuzz-expr.c $(FUZZ_EXPR_SRC) \
+    $(FUZZ_EXPR_HDR) $(FUZZ_BUILD_FLAGS)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) $(FUZZ_EXPR_CFLAGS) -o $@ \
+	    $(FUZZ_DIR)/fuzz-expr.c $(FUZZ_EXPR_SRC) -lgmp -lm
 
 # Rebuild the fuzzers when the compiler or its flags change.
 $(FUZZ_BUILD_FLAGS): FORCE
