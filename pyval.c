@@ -16,14 +16,15 @@
 #include "dsum.h"
 #include "pyval.h"
 
-#if GMP_LIMB_BITS != 64 || GMP_NAIL_BITS != 0
-#error "pyval.c assumes 64-bit GMP limbs without nails"
+#if GMP_LIMB_BITS != 64 || GMP_NAIL_BITS != 0 || LONG_MAX != INT64_MAX
+#error "pyval.c assumes 64-bit longs and GMP limbs, without nails"
 #endif
 #ifdef __FAST_MATH__
 #error "pyval.c must not be built with -ffast-math"
 #endif
 
 #define TWO53		9007199254740992.0	/* 2^53 */
+#define TWO53I		((int64_t)1 << 53)
 #define TWO63		9223372036854775808.0	/* 2^63 */
 #define T27		134217729.0		/* 2^27 + 1: Dekker's split */
 #define PI		3.141592653589793238462643383279502884
@@ -31,14 +32,21 @@
 #define NDIGITS_MAX	323	/* round(): beyond, a float is unchanged */
 #define NDIGITS_MIN	(-308)	/* and below, it is 0.0 */
 
+/* csum += x with its rounding error added to frac (Neumaier). */
+#define ADD_COMP(csum, frac, x) do {					\
+	double old_ = (csum), x_ = (x);					\
+	(csum) += x_;							\
+	(frac) += (old_ - (csum)) + x_;					\
+} while (0)
+
 /* A read-only mpz over an int held small: no allocation. */
 struct zview {
 	mp_limb_t	limb;
 	mpz_t		z;
 };
 
-/* How a math function of one float reports errors (CPython's math_1). */
-enum { M1 = 1, M1A, MOTHER };
+/* How a function is computed: libm through math_1 or math_1a, or its own. */
+enum { M1 = 1, M1A, MOWN };
 
 struct func {
 	const char	*name;
@@ -67,6 +75,8 @@ static int	too_big(struct pyerr *);
 static int	domain(struct pyerr *);
 static int	range(struct pyerr *);
 static const char *tname(const struct pyval *);
+static const char *errno_text(int);
+static uint64_t	uabs(int64_t);
 static mpz_srcptr zview(struct zview *, const struct pyval *);
 static mpz_srcptr zabs(struct zview *, const struct pyval *);
 static void	set_int(struct pyval *, int64_t);
@@ -87,8 +97,11 @@ static int	float_arith(int, double, double, double *, struct pyerr *);
 static int	float_floordiv(double, double, double *, struct pyerr *);
 static int	float_mod(double, double, double *, struct pyerr *);
 static int	float_pow(double, double, double *, struct pyerr *);
+static int	libm_pow(double, double, double *, struct pyerr *);
 static int	small_binop(int, struct pyval *, const struct pyval *,
 		    const struct pyval *, struct pyerr *);
+static int	small_div(int, struct pyval *, int64_t, int64_t,
+		    struct pyerr *);
 static int	small_pow(struct pyval *, int64_t, int64_t, struct pyerr *);
 static int	small_shift(int, struct pyval *, int64_t, int64_t,
 		    struct pyerr *);
@@ -114,6 +127,7 @@ static int	call_math2(int, struct pyval *, const struct pyval *,
 static int	b_abs(struct pyval *, const struct pyval *);
 static int	b_minmax(int, struct pyval *, const struct pyval *, int);
 static int	b_pow3(struct pyval *, const struct pyval *, struct pyerr *);
+static void	small_powmod(struct pyval *, int64_t, uint64_t, int64_t);
 static int	b_round(struct pyval *, const struct pyval *, int,
 		    struct pyerr *);
 static int	round_float(struct pyval *, double, const struct pyval *,
@@ -149,24 +163,27 @@ static int	m_floorceil(int, struct pyval *, const struct pyval *,
 		    struct pyerr *);
 static int	m_gcdlcm(int, struct pyval *, const struct pyval *, int,
 		    struct pyerr *);
+static uint64_t	gcd_u64(uint64_t, uint64_t);
+static void	gcd2(struct pyval *, const struct pyval *);
 static int	lcm2(struct pyval *, const struct pyval *,
 		    struct pyerr *);
 static int	m_isqrt(struct pyval *, const struct pyval *,
 		    struct pyerr *);
 static int	m_factorial(struct pyval *, const struct pyval *,
 		    struct pyerr *);
+static int	small_combperm(int, struct pyval *, uint64_t, uint64_t);
 static int	m_combperm(int, struct pyval *, const struct pyval *,
 		    struct pyerr *);
 
 static const struct func funcs[] = {
-	{ "abs", 1, 1, 1, MOTHER, 0, NULL },
-	{ "min", 2, PYFUNC_VARARGS, 1, MOTHER, 0, NULL },
-	{ "max", 2, PYFUNC_VARARGS, 1, MOTHER, 0, NULL },
-	{ "pow", 2, 3, 1, MOTHER, 0, NULL },
-	{ "round", 1, 2, 1, MOTHER, 0, NULL },
-	{ "int", 0, 1, 1, MOTHER, 0, NULL },
-	{ "float", 0, 1, 1, MOTHER, 0, NULL },
-	{ "bool", 0, 1, 1, MOTHER, 0, NULL },
+	{ "abs", 1, 1, 1, MOWN, 0, NULL },
+	{ "min", 2, PYFUNC_VARARGS, 1, MOWN, 0, NULL },
+	{ "max", 2, PYFUNC_VARARGS, 1, MOWN, 0, NULL },
+	{ "pow", 2, 3, 1, MOWN, 0, NULL },
+	{ "round", 1, 2, 1, MOWN, 0, NULL },
+	{ "int", 0, 1, 1, MOWN, 0, NULL },
+	{ "float", 0, 1, 1, MOWN, 0, NULL },
+	{ "bool", 0, 1, 1, MOWN, 0, NULL },
 	{ "sqrt", 1, 1, 0, M1, 0, sqrt },
 	{ "exp", 1, 1, 0, M1, 1, exp },
 	{ "exp2", 1, 1, 0, M1, 1, exp2 },
@@ -190,34 +207,40 @@ static const struct func funcs[] = {
 	{ "erfc", 1, 1, 0, M1A, 0, erfc },
 	{ "gamma", 1, 1, 0, M1A, 0, m_tgamma },
 	{ "lgamma", 1, 1, 0, M1A, 0, m_lgamma },
-	{ "log", 1, 2, 0, MOTHER, 0, NULL },
-	{ "log2", 1, 1, 0, MOTHER, 0, NULL },
-	{ "log10", 1, 1, 0, MOTHER, 0, NULL },
-	{ "atan2", 2, 2, 0, MOTHER, 0, NULL },
-	{ "hypot", 0, PYFUNC_VARARGS, 0, MOTHER, 0, NULL },
-	{ "floor", 1, 1, 0, MOTHER, 0, NULL },
-	{ "ceil", 1, 1, 0, MOTHER, 0, NULL },
-	{ "trunc", 1, 1, 0, MOTHER, 0, NULL },
-	{ "fmod", 2, 2, 0, MOTHER, 0, NULL },
-	{ "copysign", 2, 2, 0, MOTHER, 0, NULL },
-	{ "remainder", 2, 2, 0, MOTHER, 0, NULL },
-	{ "ldexp", 2, 2, 0, MOTHER, 0, NULL },
-	{ "gcd", 0, PYFUNC_VARARGS, 0, MOTHER, 0, NULL },
-	{ "lcm", 0, PYFUNC_VARARGS, 0, MOTHER, 0, NULL },
-	{ "isqrt", 1, 1, 0, MOTHER, 0, NULL },
-	{ "factorial", 1, 1, 0, MOTHER, 0, NULL },
-	{ "comb", 2, 2, 0, MOTHER, 0, NULL },
-	{ "perm", 1, 2, 0, MOTHER, 0, NULL },
-	{ "isfinite", 1, 1, 0, MOTHER, 0, NULL },
-	{ "isinf", 1, 1, 0, MOTHER, 0, NULL },
-	{ "isnan", 1, 1, 0, MOTHER, 0, NULL },
-	{ "degrees", 1, 1, 0, MOTHER, 0, NULL },
-	{ "radians", 1, 1, 0, MOTHER, 0, NULL },
-	{ "nextafter", 2, 2, 0, MOTHER, 0, NULL },
-	{ "ulp", 1, 1, 0, MOTHER, 0, NULL },
-	{ "pow", 2, 2, 0, MOTHER, 0, NULL },
+	{ "log", 1, 2, 0, MOWN, 0, NULL },
+	{ "log2", 1, 1, 0, MOWN, 0, NULL },
+	{ "log10", 1, 1, 0, MOWN, 0, NULL },
+	{ "atan2", 2, 2, 0, MOWN, 0, NULL },
+	{ "hypot", 0, PYFUNC_VARARGS, 0, MOWN, 0, NULL },
+	{ "floor", 1, 1, 0, MOWN, 0, NULL },
+	{ "ceil", 1, 1, 0, MOWN, 0, NULL },
+	{ "trunc", 1, 1, 0, MOWN, 0, NULL },
+	{ "fmod", 2, 2, 0, MOWN, 0, NULL },
+	{ "copysign", 2, 2, 0, MOWN, 0, NULL },
+	{ "remainder", 2, 2, 0, MOWN, 0, NULL },
+	{ "ldexp", 2, 2, 0, MOWN, 0, NULL },
+	{ "gcd", 0, PYFUNC_VARARGS, 0, MOWN, 0, NULL },
+	{ "lcm", 0, PYFUNC_VARARGS, 0, MOWN, 0, NULL },
+	{ "isqrt", 1, 1, 0, MOWN, 0, NULL },
+	{ "factorial", 1, 1, 0, MOWN, 0, NULL },
+	{ "comb", 2, 2, 0, MOWN, 0, NULL },
+	{ "perm", 1, 2, 0, MOWN, 0, NULL },
+	{ "isfinite", 1, 1, 0, MOWN, 0, NULL },
+	{ "isinf", 1, 1, 0, MOWN, 0, NULL },
+	{ "isnan", 1, 1, 0, MOWN, 0, NULL },
+	{ "degrees", 1, 1, 0, MOWN, 0, NULL },
+	{ "radians", 1, 1, 0, MOWN, 0, NULL },
+	{ "nextafter", 2, 2, 0, MOWN, 0, NULL },
+	{ "ulp", 1, 1, 0, MOWN, 0, NULL },
+	{ "pow", 2, 2, 0, MOWN, 0, NULL },
 };
 #define NFUNCS	((int)(sizeof(funcs) / sizeof(funcs[0])))
+
+/* The operators of enum pyval_binop, for messages. */
+static const char *const opname[] = {
+	"", "+", "-", "*", "/", "//", "%", "** or pow()", "<<", ">>", "&",
+	"|", "^"
+};
 
 /* Gamma(n) for n = 1 .. 23, exact in a double. */
 static const double gamma_integral[] = {
@@ -284,6 +307,17 @@ static int
 range(struct pyerr *e)
 {
 	return fail(e, "OverflowError", "math range error");
+}
+
+/* strerror(3) in the C locale, whatever the program's locale is. */
+static const char *
+errno_text(int err)
+{
+	if (err == ERANGE)
+		return "Numerical result out of range";
+	if (err == EDOM)
+		return "Numerical argument out of domain";
+	return strerror(err);
 }
 
 static const char *
@@ -385,7 +419,7 @@ norm(struct pyval *v, struct pyerr *e)
 	}
 	v->big = 1;
 	if (e != NULL && mpz_sizeinbase(v->z, 2) > PYVAL_MAX_BITS) {
-		mpz_set_ui(v->z, 0);
+		mpz_realloc2(v->z, 64);		/* frees the memory, sets 0 */
 		v->big = 0;
 		v->i = 0;
 		return too_big(e);
@@ -395,12 +429,18 @@ norm(struct pyval *v, struct pyerr *e)
 
 /* Views and conversions. */
 
+static uint64_t
+uabs(int64_t i)
+{
+	return i < 0 ? -(uint64_t)i : (uint64_t)i;
+}
+
 static mpz_srcptr
 zview(struct zview *t, const struct pyval *a)
 {
 	if (a->big)
 		return a->z;
-	t->limb = a->i < 0 ? -(uint64_t)a->i : (uint64_t)a->i;
+	t->limb = uabs(a->i);
 	return mpz_roinit_n(t->z, &t->limb, a->i < 0 ? -1 : a->i > 0);
 }
 
@@ -410,7 +450,7 @@ zabs(struct zview *t, const struct pyval *a)
 	if (a->big)
 		return mpz_roinit_n(t->z, mpz_limbs_read(a->z),
 		    (mp_size_t)mpz_size(a->z));
-	t->limb = a->i < 0 ? -(uint64_t)a->i : (uint64_t)a->i;
+	t->limb = uabs(a->i);
 	return mpz_roinit_n(t->z, &t->limb, a->i != 0);
 }
 
@@ -430,7 +470,7 @@ bitlen(const struct pyval *a)
 
 	if (a->big)
 		return mpz_sizeinbase(a->z, 2);
-	u = a->i < 0 ? -(uint64_t)a->i : (uint64_t)a->i;
+	u = uabs(a->i);
 	return u == 0 ? 0 : (size_t)(64 - __builtin_clzll(u));
 }
 
@@ -464,27 +504,20 @@ bits_at(mpz_srcptr z, size_t pos)
 static int
 z_to_double(mpz_srcptr z, double *out)
 {
-	size_t n = mpz_sizeinbase(z, 2);
-	uint64_t top, m;
-	double d;
-	int sticky;
+	double x;
+	long ex;
 
-	if (n <= 64) {
-		top = bits_at(z, 0);
-		d = (double)top;	/* the FPU rounds ties to even */
-	} else if (n > 1025) {
-		return -1;
-	} else {
-		top = bits_at(z, n - 64);
-		m = top >> 11;
-		sticky = (top & 0x3ff) != 0 || mpz_scan1(z, 0) < n - 64;
-		if (((top >> 10) & 1) && (sticky || (m & 1)))
-			m++;
-		d = ldexp((double)m, (int)n - 53);
-		if (isinf(d))
-			return -1;
+	if (mpz_sgn(z) == 0) {
+		*out = 0.0;
+		return 0;
 	}
-	*out = mpz_sgn(z) < 0 ? -d : d;
+	if (mpz_sizeinbase(z, 2) > 1025)
+		return -1;
+	z_frexp(z, &x, &ex);
+	x = ldexp(x, (int)ex);		/* exact, or infinite */
+	if (isinf(x))
+		return -1;
+	*out = mpz_sgn(z) < 0 ? -x : x;
 	return 0;
 }
 
@@ -607,11 +640,6 @@ pyval_binop(int op, struct pyval *r, const struct pyval *a,
 		return rc;
 	return int_binop(op, r, a, b, e);
 }
-
-static const char *const opname[] = {
-	"", "+", "-", "*", "/", "//", "%", "** or pow()", "<<", ">>", "&",
-	"|", "^"
-};
 
 static int
 float_binop(int op, struct pyval *r, const struct pyval *a,
@@ -736,17 +764,28 @@ float_pow(double x, double y, double *z, struct pyerr *e)
 			neg = odd;
 		}
 		if (x == 1.0)
-			*z = neg ? -1.0 : 1.0;
-		else {
-			errno = 0;
-			*z = pow(x, y);
-			if (isinf(*z))
-				return fail(e, "OverflowError",
-				    "(%d, '%s')", ERANGE, strerror(ERANGE));
-			if (neg)
-				*z = -*z;
-		}
+			*z = 1.0;
+		else if (libm_pow(x, y, z, e) != 0)
+			return -1;
+		if (neg)
+			*z = -*z;
 	}
+	return 0;
+}
+
+/* pow(x, y) for finite x > 0, y != 0, with float_pow's errno rules. */
+static int
+libm_pow(double x, double y, double *z, struct pyerr *e)
+{
+	errno = 0;
+	*z = pow(x, y);
+	if (errno == 0 && isinf(*z))
+		errno = ERANGE;
+	else if (errno == ERANGE && *z == 0)
+		errno = 0;
+	if (errno != 0)
+		return fail(e, errno == ERANGE ? "OverflowError" : "ValueError",
+		    "(%d, '%s')", errno, errno_text(errno));
 	return 0;
 }
 
@@ -775,25 +814,9 @@ small_binop(int op, struct pyval *r, const struct pyval *a,
 			return 1;
 		break;
 	case PYOP_TRUEDIV:
-		if (y == 0)
-			return fail(e, "ZeroDivisionError",
-			    "division by zero");
-		if (fabs((double)x) > TWO53 || fabs((double)y) > TWO53)
-			return 1;
-		set_float(r, (double)x / (double)y);
-		return 0;
 	case PYOP_FLOORDIV:
 	case PYOP_MOD:
-		if (y == 0)
-			return fail(e, "ZeroDivisionError", op == PYOP_MOD ?
-			    "integer modulo by zero" :
-			    "integer division or modulo by zero");
-		if (x == INT64_MIN && y == -1)
-			return 1;
-		z = op == PYOP_MOD ? x % y : x / y;
-		if (x % y != 0 && ((x % y < 0) != (y < 0)))
-			z = op == PYOP_MOD ? z + y : z - 1;
-		break;
+		return small_div(op, r, x, y, e);
 	case PYOP_POW:
 		return small_pow(r, x, y, e);
 	case PYOP_LSHIFT:
@@ -812,6 +835,36 @@ small_binop(int op, struct pyval *r, const struct pyval *a,
 	set_int(r, z);
 	if (both && op >= PYOP_AND)
 		r->type = PYVAL_BOOL;
+	return 0;
+}
+
+/* x / y, x // y and x % y, as small_binop(). */
+static int
+small_div(int op, struct pyval *r, int64_t x, int64_t y, struct pyerr *e)
+{
+	int64_t q, m;
+
+	if (y == 0)
+		return fail(e, "ZeroDivisionError", op == PYOP_TRUEDIV ?
+		    "division by zero" : op == PYOP_MOD ?
+		    "integer modulo by zero" :
+		    "integer division or modulo by zero");
+	if (op == PYOP_TRUEDIV) {
+		/* both exact in doubles: one IEEE division rounds right */
+		if (x < -TWO53I || x > TWO53I || y < -TWO53I || y > TWO53I)
+			return 1;
+		set_float(r, (double)x / (double)y);
+		return 0;
+	}
+	if (x == INT64_MIN && y == -1)
+		return 1;
+	q = x / y;
+	m = x % y;
+	if (m != 0 && (m < 0) != (y < 0)) {
+		q--;
+		m += y;
+	}
+	set_int(r, op == PYOP_MOD ? m : q);
 	return 0;
 }
 
@@ -1171,7 +1224,7 @@ pyval_call(int id, struct pyval *r, const struct pyval *args, int n,
 		return fail(e, "SystemError", "no such function");
 	if (id <= F_BOOL)
 		return call_builtin(id, r, args, n, e);
-	if (funcs[id - 1].kind != MOTHER)
+	if (funcs[id - 1].kind != MOWN)
 		return math_1(&funcs[id - 1], r, args, e);
 	return call_math(id, r, args, n, e);
 }
@@ -1260,7 +1313,7 @@ b_pow3(struct pyval *r, const struct pyval *args, struct pyerr *e)
 	struct zview ta, tb, tm;
 	mpz_t base, m;
 	mpz_srcptr b;
-	int rc = 0;
+	int rc = 0, neg = sgn(&args[2]) < 0;
 
 	if (args[0].type == PYVAL_FLOAT || args[1].type == PYVAL_FLOAT ||
 	    args[2].type == PYVAL_FLOAT)
@@ -1268,6 +1321,10 @@ b_pow3(struct pyval *r, const struct pyval *args, struct pyerr *e)
 		    "unless all arguments are integers");
 	if (sgn(&args[2]) == 0)
 		return fail(e, "ValueError", "pow() 3rd argument cannot be 0");
+	if (!args[0].big && !args[1].big && !args[2].big && args[1].i >= 0) {
+		small_powmod(r, args[0].i, (uint64_t)args[1].i, args[2].i);
+		return 0;
+	}
 	mpz_inits(base, m, NULL);
 	mpz_set(m, zabs(&tm, &args[2]));
 	mpz_set(base, zview(&ta, &args[0]));
@@ -1280,11 +1337,30 @@ b_pow3(struct pyval *r, const struct pyval *args, struct pyerr *e)
 	else {
 		mpz_abs(r->z, b);	/* b may alias r */
 		mpz_powm(r->z, base, r->z, m);
-		if (sgn(&args[2]) < 0 && mpz_sgn(r->z) != 0)
+		if (neg && mpz_sgn(r->z) != 0)
 			mpz_sub(r->z, r->z, m);
 	}
 	mpz_clears(base, m, NULL);
 	return rc != 0 ? rc : norm(r, e);
+}
+
+/* pow(a, n, m) for 64-bit ints, n >= 0, m != 0: the sign of m's. */
+static void
+small_powmod(struct pyval *r, int64_t a, uint64_t n, int64_t m)
+{
+	uint64_t mod = m < 0 ? -(uint64_t)m : (uint64_t)m;
+	uint64_t acc = 1 % mod, base;
+
+	base = a < 0 ? (mod - (-(uint64_t)a) % mod) % mod : (uint64_t)a % mod;
+	for (; n != 0; n >>= 1) {
+		if (n & 1)
+			acc = (uint64_t)((uint128)acc * base % mod);
+		base = (uint64_t)((uint128)base * base % mod);
+	}
+	if (m < 0 && acc != 0)
+		set_int(r, -(int64_t)(mod - acc));
+	else
+		set_int(r, (int64_t)acc);
 }
 
 static int
@@ -1413,14 +1489,14 @@ b_int(struct pyval *r, const struct pyval *a, struct pyerr *e)
 static int
 is_error(double y, struct pyerr *e)
 {
+	if (errno == ERANGE && fabs(y) < 1.5)
+		return 0;			/* an underflow */
 	if (errno == EDOM)
-		return domain(e), 1;
-	if (errno == ERANGE) {
-		if (fabs(y) < 1.5)
-			return 0;
-		return range(e), 1;
-	}
-	fail(e, "ValueError", "(%d, '%s')", errno, strerror(errno));
+		domain(e);
+	else if (errno == ERANGE)
+		range(e);
+	else
+		fail(e, "ValueError", "(%d, '%s')", errno, errno_text(errno));
 	return 1;
 }
 
@@ -1790,13 +1866,6 @@ split(double x, double *hi, double *lo)
 	*lo = x - *hi;
 }
 
-/* csum += x with its rounding error added to *frac (Neumaier). */
-#define ADD_COMP(csum, frac, x) do {					\
-	double old_ = (csum), x_ = (x);					\
-	(csum) += x_;							\
-	(frac) += (old_ - (csum)) + x_;					\
-} while (0)
-
 /* sqrt of the sum of squares of v[0 .. n - 1] >= 0, as CPython 3.11. */
 static double
 vector_norm(int n, double *v, double max, int nan)
@@ -1812,9 +1881,12 @@ vector_norm(int n, double *v, double max, int nan)
 		return max;
 	frexp(max, &ex);
 	if (ex < -1023) {
-		for (k = 0; k < n; k++)
-			v[k] /= DBL_MIN;
-		return DBL_MIN * vector_norm(n, v, max / DBL_MIN, nan);
+		/* 2^-ex would overflow: divide by max instead */
+		for (k = 0; k < n; k++) {
+			x = v[k] / max;
+			ADD_COMP(csum, f1, x * x);
+		}
+		return max * sqrt(csum - 1.0 + f1);
 	}
 	scale = ldexp(1.0, -ex);
 	for (k = 0; k < n; k++) {
@@ -2001,7 +2073,6 @@ m_gcdlcm(int id, struct pyval *r, const struct pyval *args, int n,
     struct pyerr *e)
 {
 	struct pyval acc;
-	struct zview ta, tb;
 	int k, rc = 0;
 
 	for (k = 0; k < n; k++)
@@ -2012,21 +2083,8 @@ m_gcdlcm(int id, struct pyval *r, const struct pyval *args, int n,
 	for (k = 0; k < n && rc == 0; k++) {
 		if (id == F_LCM)
 			rc = lcm2(&acc, &args[k], e);
-		else if (!acc.big && !args[k].big) {
-			uint64_t u = acc.i < 0 ? -(uint64_t)acc.i :
-			    (uint64_t)acc.i, w = args[k].i < 0 ?
-			    -(uint64_t)args[k].i : (uint64_t)args[k].i, t;
-			while (w != 0) {
-				t = u % w;
-				u = w;
-				w = t;
-			}
-			mpz_set_ui(acc.z, u);
-			(void)norm(&acc, NULL);
-		} else {
-			mpz_gcd(acc.z, zview(&ta, &acc), zview(&tb, &args[k]));
-			(void)norm(&acc, NULL);
-		}
+		else
+			gcd2(&acc, &args[k]);
 	}
 	if (rc == 0) {
 		if (sgn(&acc) < 0)
@@ -2038,17 +2096,60 @@ m_gcdlcm(int id, struct pyval *r, const struct pyval *args, int n,
 	return rc;
 }
 
+static uint64_t
+gcd_u64(uint64_t u, uint64_t w)
+{
+	uint64_t t;
+
+	while (w != 0) {
+		t = u % w;
+		u = w;
+		w = t;
+	}
+	return u;
+}
+
+/* acc = gcd(acc, b) >= 0: Euclid's on 64 bits while both fit. */
+static void
+gcd2(struct pyval *acc, const struct pyval *b)
+{
+	struct zview ta, tb;
+	uint64_t u;
+
+	if (acc->big || b->big) {
+		mpz_gcd(acc->z, zview(&ta, acc), zview(&tb, b));
+		(void)norm(acc, NULL);
+		return;
+	}
+	u = gcd_u64(uabs(acc->i), uabs(b->i));
+	if (u <= INT64_MAX)
+		set_int(acc, (int64_t)u);
+	else {
+		mpz_set_ui(acc->z, u);
+		(void)norm(acc, NULL);
+	}
+}
+
 /* acc = lcm(acc, b) >= 0. */
 static int
 lcm2(struct pyval *acc, const struct pyval *b, struct pyerr *e)
 {
 	struct zview ta, tb;
 	mpz_t g;
+	uint128 l;
 	int rc = 0;
 
 	if (sgn(acc) == 0 || sgn(b) == 0) {
 		set_int(acc, 0);
 		return 0;
+	}
+	if (!acc->big && !b->big) {
+		l = (uint128)(uabs(acc->i) / gcd_u64(uabs(acc->i),
+		    uabs(b->i))) * uabs(b->i);
+		if (l <= INT64_MAX) {
+			set_int(acc, (int64_t)l);
+			return 0;
+		}
 	}
 	mpz_init(g);
 	mpz_gcd(g, zview(&ta, acc), zview(&tb, b));
@@ -2131,6 +2232,9 @@ m_combperm(int id, struct pyval *r, const struct pyval *args,
 		return fail(e, "ValueError", "n must be a non-negative integer");
 	if (sgn(&args[1]) < 0)
 		return fail(e, "ValueError", "k must be a non-negative integer");
+	if (!args[0].big && !args[1].big &&
+	    small_combperm(id, r, (uint64_t)args[0].i, (uint64_t)args[1].i) == 0)
+		return 0;
 	n = zview(&tn, &args[0]);
 	k = zview(&tk, &args[1]);
 	if (mpz_cmp(k, n) > 0) {
@@ -2166,6 +2270,32 @@ m_combperm(int id, struct pyval *r, const struct pyval *args,
 	}
 	mpz_clear(t);
 	return norm(r, e);
+}
+
+/* comb(n, k) or perm(n, k) when it fits in 63 bits: 0, else 1. */
+static int
+small_combperm(int id, struct pyval *r, uint64_t n, uint64_t k)
+{
+	uint128 acc = 1;
+	uint64_t i;
+
+	if (k > n) {
+		set_int(r, 0);
+		return 0;
+	}
+	if (id == F_COMB && n - k < k)
+		k = n - k;
+	for (i = 1; i <= k; i++) {
+		/* comb: acc = C(n - k + i, i), exactly divisible */
+		if (id == F_COMB)
+			acc = acc * (n - k + i) / i;
+		else
+			acc *= n - i + 1;
+		if (acc > INT64_MAX)
+			return 1;
+	}
+	set_int(r, (int64_t)acc);
+	return 0;
 }
 
 /* Constants and repr(). */
