@@ -10,6 +10,7 @@
 
 #include "cli.h"
 #include "expr.h"
+#include "vec.h"
 #include "range.h"
 
 #ifndef LIBEXECDIR
@@ -351,7 +352,9 @@ static int
 check_expr(struct options *o)
 {
 	struct expr *x;
+	struct vec *v;
 	char why[512];
+	int floats;
 
 	if (o->expr == NULL)
 		return 0;
@@ -361,7 +364,13 @@ check_expr(struct options *o)
 	if ((x = expr_compile(o->expr, (const char *const *)o->names,
 	    o->nranges, why, sizeof(why))) == NULL)
 		return fail(o, "bad expression: %s", why);
+	v = o->reduce == MR_REDUCE_PRODUCT ? vec_plan(x) : NULL;
+	floats = v != NULL && vec_type(v) == VEC_FLOAT;
+	vec_free(v);
 	expr_free(x);
+	if (floats)	/* else known only once a float turns up */
+		return fail(o, "-R product of floats is not offered: the"
+		    " exact product of doubles needs 53 bits per element");
 	return 0;
 }
 

@@ -184,6 +184,12 @@ vec_free(struct vec *v)
 }
 
 int
+vec_type(const struct vec *v)
+{
+	return v->type;
+}
+
+int
 vec_run(struct vec *v, const int64_t *start, const int64_t *step, size_t n,
     void **out, const uint8_t **bad)
 {

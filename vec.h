@@ -27,6 +27,9 @@ struct vec;
 struct vec *vec_plan(const struct expr *x);
 void	vec_free(struct vec *v);
 
+/* The type of every value of the planned program: VEC_INT or VEC_FLOAT. */
+int	vec_type(const struct vec *v);
+
 /*
  * Evaluate n <= VEC_LANES consecutive elements; variable j is start[j] +
  * t * step[j] (modulo 2^64) in lane t.  Sets *out to the n values, of the
