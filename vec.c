@@ -31,7 +31,8 @@ enum {
 	S_BOOL,		/* bool(a) */
 	S_FN,		/* fn(a), a float; op 1: a must be > 0 (log) */
 	S_SQUARE,	/* a ** 2, a float */
-	S_COPY
+	S_COPY,		/* a */
+	S_SELECT	/* a (an int mask) ? b : c */
 };
 
 struct step {
@@ -41,6 +42,7 @@ struct step {
 	const void *a, *b;
 	void *out;
 	double (*fn)(double);
+	const void *c;		/* S_SELECT's third */
 };
 
 /* A value of the program while planning: its type and its array. */
@@ -55,7 +57,7 @@ struct vec {
 	int64_t **vars;
 	uint32_t nvars;
 	void **arrays;		/* all arrays, to free */
-	size_t narrays;
+	size_t narrays, caparrays;
 	uint8_t *bad;
 	int type;		/* the result's */
 	void *result;
@@ -67,7 +69,23 @@ struct planner {
 	void **slots;		/* one array per stack position */
 	uint32_t sp;
 	const void *two;	/* the array of the constant 2 or 2.0, if any */
+	const void *zero;	/* an array of int 0: False */
+	struct pending *pend;	/* the jumps not yet joined, innermost last */
+	uint32_t npend;
 	int failed;
+};
+
+/*
+ * A jump of the program becomes a select over lanes: both ways are
+ * computed, and each lane takes its own.  Until the code joins at
+ * target, the mask and the value of the way already planned wait here.
+ */
+struct pending {
+	int op;			/* EXPR_AND, EXPR_OR, EXPR_IFNOT, EXPR_CHAIN */
+	uint32_t target;	/* where the ways join (IFNOT: its JUMP's) */
+	int64_t *mask;		/* which lanes take the first way */
+	struct slot first;	/* AND, OR, IFNOT: the first way's value */
+	int have_first;		/* IFNOT: its JUMP was seen */
 };
 
 static void	*new_array(struct vec *v);
@@ -77,8 +95,14 @@ static void	plan_const(struct planner *pl, const struct pyval *c);
 static void	plan_binop(struct planner *pl, int op);
 static void	plan_unop(struct planner *pl, int op);
 static void	plan_compare(struct planner *pl, int op);
+static void	plan_compare_into(struct planner *pl, int op, int64_t *mask);
 static void	plan_call(struct planner *pl, int id, int nargs);
 static void	to_float(struct planner *pl, uint32_t at);
+static void	plan_jump(struct planner *pl, const struct expr_insn *in,
+		    uint32_t pc);
+static int64_t	*save_mask(struct planner *pl, const struct slot *s);
+static void	join(struct planner *pl, uint32_t pc);
+static void	select_lanes(const struct step *s, size_t n);
 static int	fn_of(int id, double (**fn)(double), int *kind);
 static void	run_step(const struct step *s, size_t n, uint8_t *bad);
 static void	bin_int(const struct step *s, size_t n, uint8_t *bad);
@@ -112,8 +136,7 @@ vec_plan(const struct expr *x)
 	    (pl.stack = calloc(x->stack + 1, sizeof(*pl.stack))) == NULL ||
 	    (pl.slots = calloc(x->stack + 1, sizeof(*pl.slots))) == NULL ||
 	    (pl.v->vars = calloc(x->nvars + 1, sizeof(*pl.v->vars))) == NULL ||
-	    (pl.v->arrays = calloc(x->nvars + x->nconsts + x->stack + 2,
-	    sizeof(void *))) == NULL)
+	    (pl.pend = calloc(x->ncode + 1, sizeof(*pl.pend))) == NULL)
 		pl.failed = 1;
 	pl.v->nvars = pl.failed ? 0 : x->nvars;
 	for (i = 0; !pl.failed && i < x->nvars; i++)
@@ -122,8 +145,13 @@ vec_plan(const struct expr *x)
 		pl.failed = (pl.slots[i] = new_array(pl.v)) == NULL;
 	if (!pl.failed && (pl.v->bad = new_array(pl.v)) == NULL)
 		pl.failed = 1;
+	if (!pl.failed && (pl.zero = new_array(pl.v)) == NULL)
+		pl.failed = 1;
+	if (!pl.failed)
+		memset((void *)pl.zero, 0, VEC_LANES * sizeof(int64_t));
 	for (i = 0; i < x->ncode && !pl.failed; i++) {
 		in = &x->code[i];
+		join(&pl, i);
 		switch (in->op) {
 		case EXPR_VAR:
 			pl.stack[pl.sp++] = (struct slot){ VEC_INT,
@@ -150,17 +178,21 @@ vec_plan(const struct expr *x)
 		case EXPR_CALL:
 			plan_call(&pl, (int)in->arg, in->nargs);
 			break;
-		default:		/* jumps: element by element */
-			pl.failed = 1;
+		default:
+			plan_jump(&pl, in, i);
 			break;
 		}
 	}
+	join(&pl, x->ncode);
+	if (!pl.failed && pl.npend > 0)
+		pl.failed = 1;
 	if (!pl.failed) {
 		pl.v->type = pl.stack[0].type;
 		pl.v->result = pl.stack[0].p;
 	}
 	free(pl.stack);
 	free(pl.slots);
+	free(pl.pend);
 	if (pl.failed) {
 		vec_free(pl.v);
 		return NULL;
@@ -219,8 +251,16 @@ fill(int64_t *v, int64_t start, int64_t step, size_t n)
 static void *
 new_array(struct vec *v)
 {
-	void *p;
+	void **grown, *p;
+	size_t cap;
 
+	if (v->narrays == v->caparrays) {
+		cap = v->caparrays ? 2 * v->caparrays : 16;
+		if ((grown = realloc(v->arrays, cap * sizeof(*grown))) == NULL)
+			return NULL;
+		v->arrays = grown;
+		v->caparrays = cap;
+	}
 	if ((p = aligned_alloc(64, VEC_LANES * sizeof(double))) == NULL)
 		return NULL;
 	v->arrays[v->narrays++] = p;
@@ -242,7 +282,7 @@ add_step(struct planner *pl, int kind, int op, int t, const void *a,
 	}
 	pl->v->steps = grown;
 	grown += pl->v->nsteps++;
-	*grown = (struct step){ kind, op, t, a, b, out, NULL };
+	*grown = (struct step){ kind, op, t, a, b, out, NULL, NULL };
 	return grown;
 }
 
@@ -324,6 +364,26 @@ plan_unop(struct planner *pl, int op)
 	a->p = pl->slots[pl->sp - 1];
 }
 
+/*
+ * a < b < c: the mask is a < b; b moves down to a's place, as the left
+ * side of the next comparison.
+ */
+static void
+plan_compare_into(struct planner *pl, int op, int64_t *mask)
+{
+	struct slot *a = &pl->stack[pl->sp - 2], *b = &pl->stack[pl->sp - 1];
+	void *out = pl->slots[pl->sp - 2];
+
+	if (a->type == b->type)
+		add_step(pl, S_CMP, op, a->type, a->p, b->p, mask);
+	else
+		add_step(pl, a->type == VEC_INT ? S_ICMPF : S_FCMPI, op, 0,
+		    a->p, b->p, mask);
+	add_step(pl, S_COPY, 0, b->type, b->p, NULL, out);
+	*a = (struct slot){ b->type, out };
+	pl->sp--;
+}
+
 static void
 plan_compare(struct planner *pl, int op)
 {
@@ -337,6 +397,105 @@ plan_compare(struct planner *pl, int op)
 		    a->p, b->p, out);
 	*a = (struct slot){ VEC_INT, out };
 	pl->sp--;
+}
+
+/*
+ * AND, OR: the mask is truth(A) and A waits; IFNOT: the mask is the
+ * condition, and its JUMP makes A wait while B is planned; CHAIN: the
+ * mask is a OP b, and b goes on as the left side of the next comparison.
+ */
+static void
+plan_jump(struct planner *pl, const struct expr_insn *in, uint32_t pc)
+{
+	struct pending *p;
+	struct slot *top = &pl->stack[pl->sp - 1];
+	void *copy;
+
+	if (in->op == EXPR_JUMP) {
+		p = pl->npend > 0 ? &pl->pend[pl->npend - 1] : NULL;
+		if (p == NULL || p->op != EXPR_IFNOT || p->have_first ||
+		    (copy = new_array(pl->v)) == NULL) {
+			pl->failed = 1;
+			return;
+		}
+		add_step(pl, S_COPY, 0, top->type, top->p, NULL, copy);
+		p->first = (struct slot){ top->type, copy };
+		p->have_first = 1;
+		p->target = in->target;
+		pl->sp--;
+		return;
+	}
+	p = &pl->pend[pl->npend++];
+	memset(p, 0, sizeof(*p));
+	p->op = in->op;
+	p->target = in->op == EXPR_IFNOT ? UINT32_MAX : in->target;
+	(void)pc;
+	if (in->op == EXPR_CHAIN) {
+		if ((p->mask = new_array(pl->v)) == NULL) {
+			pl->failed = 1;
+			return;
+		}
+		plan_compare_into(pl, (int)in->arg, p->mask);
+		return;
+	}
+	if ((p->mask = save_mask(pl, top)) == NULL)
+		return;
+	if (in->op != EXPR_IFNOT) {
+		if ((copy = new_array(pl->v)) == NULL) {
+			pl->failed = 1;
+			return;
+		}
+		add_step(pl, S_COPY, 0, top->type, top->p, NULL, copy);
+		p->first = (struct slot){ top->type, copy };
+	}
+	pl->sp--;
+}
+
+static int64_t *
+save_mask(struct planner *pl, const struct slot *s)
+{
+	int64_t *m;
+
+	if ((m = new_array(pl->v)) == NULL) {
+		pl->failed = 1;
+		return NULL;
+	}
+	add_step(pl, S_BOOL, 0, s->type, s->p, NULL, m);
+	return m;
+}
+
+/* The ways that join at pc: one select each, innermost first. */
+static void
+join(struct planner *pl, uint32_t pc)
+{
+	struct pending *p;
+	struct slot *top;
+	void *out;
+
+	while (!pl->failed && pl->npend > 0 &&
+	    pl->pend[pl->npend - 1].target == pc) {
+		p = &pl->pend[--pl->npend];
+		top = &pl->stack[pl->sp - 1];
+		out = pl->slots[pl->sp - 1];
+		if (p->op == EXPR_CHAIN) {
+			add_step(pl, S_SELECT, 0, VEC_INT, p->mask, top->p,
+			    out)->c = pl->zero;
+			*top = (struct slot){ VEC_INT, out };
+			continue;
+		}
+		if (p->first.type != top->type) {
+			pl->failed = 1;	/* a type that depends on the lane */
+			return;
+		}
+		if (p->op == EXPR_OR)
+			add_step(pl, S_SELECT, 0, top->type, p->mask,
+			    p->first.p, out)->c = top->p;
+		else
+			add_step(pl, S_SELECT, 0, top->type, p->mask,
+			    p->op == EXPR_AND ? top->p : p->first.p,
+			    out)->c = p->op == EXPR_AND ? p->first.p : top->p;
+		top->p = out;
+	}
 }
 
 /* What vec.c can do with function id: 1 abs, 2 min, 3 max, 4 float,
@@ -443,6 +602,12 @@ run_step(const struct step *s, size_t n, uint8_t *bad)
 		break;
 	case S_SQUARE:
 		square(s->a, s->out, n, bad);
+		break;
+	case S_SELECT:
+		select_lanes(s, n);
+		break;
+	case S_COPY:
+		memcpy(s->out, s->a, n * sizeof(int64_t));
 		break;
 	case S_IDIV:
 	case S_TOFLOAT:
@@ -848,4 +1013,16 @@ square(const double *a, double *o, size_t n, uint8_t *bad)
 		o[t] = pow(fabs(o[t]), 2.0);
 		bad[t] |= !isnormal(o[t]) || !isfinite(o[t]);
 	}
+}
+
+/* out = mask ? b : c, lane by lane; ints and doubles alike, as bits. */
+VEC_CLONES static void
+select_lanes(const struct step *s, size_t n)
+{
+	const int64_t *m = s->a, *b = s->b, *c = s->c;
+	int64_t *o = s->out;
+	size_t t;
+
+	for (t = 0; t < n; t++)
+		o[t] = m[t] ? b[t] : c[t];
 }
