@@ -26,10 +26,10 @@
 #define TWO53		9007199254740992.0	/* 2^53 */
 #define TWO53I		((int64_t)1 << 53)
 #define TWO63		9223372036854775808.0	/* 2^63 */
-#define T27		134217729.0		/* 2^27 + 1: Dekker's split */
+#define T27		134217729.0	/* 2^27 + 1: Dekker's split */
 #define PI		3.141592653589793238462643383279502884
 #define LOGPI		1.144729885849400174143427351353058711647
-#define NDIGITS_MAX	323	/* round(): beyond, a float is unchanged */
+#define NDIGITS_MAX	323	/* round(): past it, a float stays */
 #define NDIGITS_MIN	(-308)	/* and below, it is 0.0 */
 
 /* csum += x with its rounding error added to frac (Neumaier). */
@@ -53,8 +53,8 @@ struct func {
 	int		 nmin;
 	int		 nmax;
 	int		 builtin;
-	int		 kind;		/* M1: libm via math_1, M1A: math_1a */
-	int		 overflow;	/* M1: an infinite result overflowed */
+	int		 kind;		/* M1, M1A or MOWN */
+	int		 overflow;	/* M1: infinite means overflow */
 	double		(*f)(double);
 };
 
@@ -419,7 +419,7 @@ norm(struct pyval *v, struct pyerr *e)
 	}
 	v->big = 1;
 	if (e != NULL && mpz_sizeinbase(v->z, 2) > PYVAL_MAX_BITS) {
-		mpz_realloc2(v->z, 64);		/* frees the memory, sets 0 */
+		mpz_realloc2(v->z, 64);	/* frees it, sets 0 */
 		v->big = 0;
 		v->i = 0;
 		return too_big(e);
@@ -2229,11 +2229,13 @@ m_combperm(int id, struct pyval *r, const struct pyval *args,
 	if (need_int(&args[0], e) != 0 || need_int(&args[1], e) != 0)
 		return -1;
 	if (sgn(&args[0]) < 0)
-		return fail(e, "ValueError", "n must be a non-negative integer");
+		return fail(e, "ValueError",
+		    "n must be a non-negative integer");
 	if (sgn(&args[1]) < 0)
-		return fail(e, "ValueError", "k must be a non-negative integer");
-	if (!args[0].big && !args[1].big &&
-	    small_combperm(id, r, (uint64_t)args[0].i, (uint64_t)args[1].i) == 0)
+		return fail(e, "ValueError",
+		    "k must be a non-negative integer");
+	if (!args[0].big && !args[1].big && small_combperm(id, r,
+	    (uint64_t)args[0].i, (uint64_t)args[1].i) == 0)
 		return 0;
 	n = zview(&tn, &args[0]);
 	k = zview(&tk, &args[1]);
@@ -2313,7 +2315,7 @@ pyconst_lookup(const char *name, size_t len, struct pyval *v, int *builtin)
 		{ "False", 1, PYVAL_BOOL, 0 },
 		{ "pi", 0, PYVAL_FLOAT, PI },
 		{ "e", 0, PYVAL_FLOAT, 2.718281828459045235360287471352662498 },
-		{ "tau", 0, PYVAL_FLOAT, 6.283185307179586476925286766559005768 },
+		{ "tau", 0, PYVAL_FLOAT, 2 * PI },
 		{ "inf", 0, PYVAL_FLOAT, HUGE_VAL },
 		{ "nan", 0, PYVAL_FLOAT, NAN },
 	};

@@ -1,11 +1,11 @@
-/* pyval-calc.c - runs pyval.c's operations read from stdin, for t-pyval-python.py */
+/* pyval-calc.c - pyval.c's operations from stdin, for t-pyval-python.py */
 
 /*
  * One operation a line, its operands typed i:DECIMAL, f:HEXFLOAT (or inf,
  * -inf, nan, -nan) and b:0|1:
  *
  *	binop ADD i:5 f:0x1.8p+1	unop NEG b:1	cmp LT i:-3 f:inf
- *	call NAME ARG...		const NAME	repr ARG	truth ARG
+ *	call NAME ARG...	const NAME	repr ARG	truth ARG
  *
  * prints one line for each: int:DECIMAL, float:%a (inf, -inf, nan, -nan),
  * bool:0|1, str:TEXT, none (no such name), error:TYPE:MESSAGE, or
@@ -40,9 +40,9 @@ static int	find(const char *const *, const char *);
 static int	parse(struct pyval *, const char *);
 static void	print(FILE *, const struct pyval *);
 static int	run(const char *, int, FILE *);
-static int	operate(char **, int, int, struct pyval *, FILE *,
-		    struct pyerr *);
+static int	operate(char **, int, struct pyval *, FILE *, struct pyerr *);
 static int	answer(const char *, int, char **, size_t *);
+static int	say(FILE *, const char *);
 
 int
 main(void)
@@ -163,18 +163,27 @@ run(const char *line, int alias, FILE *f)
 	for (w = strtok_r(copy, " ", &save); w != NULL && n < MAXARGS + 2;
 	    w = strtok_r(NULL, " ", &save))
 		word[n++] = w;
-	if (n < 2)
-		return alias == 0 ? fprintf(f, "bad input\n"), 0 : -1;
+	if (n < 2) {
+		if (alias != 0)
+			return -1;
+		fprintf(f, "bad input\n");
+		return 0;
+	}
 	first = strcmp(word[0], "truth") == 0 ||
 	    strcmp(word[0], "repr") == 0 ? 1 : 2;
-	if (alias != 0 && (alias >= n || strcmp(word[0], "cmp") == 0 ||
-	    first == 1 || strcmp(word[0], "const") == 0))
+	if (strcmp(word[0], "const") == 0)
+		first = n;
+	/* cmp, truth and repr give no pyval: nothing to alias */
+	if (alias != 0 && (alias >= n || first != 2 ||
+	    strcmp(word[0], "cmp") == 0))
 		return -1;
-	for (k = first; k < n && strcmp(word[0], "const") != 0; k++)
-		if (parse(&args[k], word[k]) != 0)
-			return fprintf(f, "bad input\n"), 0;
+	for (k = first; k < n; k++)
+		if (parse(&args[k], word[k]) != 0) {
+			fprintf(f, "bad input\n");
+			return 0;
+		}
 	pyval_init(&r);
-	rc = operate(word, n, alias, alias == 0 ? &r : &args[alias], f, &e);
+	rc = operate(word, n, alias == 0 ? &r : &args[alias], f, &e);
 	if (rc == -1)
 		fprintf(f, "error:%s:%s\n", e.type, e.message);
 	else if (rc == -2)
@@ -185,18 +194,24 @@ run(const char *line, int alias, FILE *f)
 	return 0;
 }
 
+/* text is the whole answer: 1, as operate() returns it. */
+static int
+say(FILE *f, const char *text)
+{
+	fputs(text, f);
+	return 1;
+}
+
 /* 0: print *r, 1: printed already, -1: *e, -2: bad input. */
 static int
-operate(char **word, int n, int alias, struct pyval *r, FILE *f,
-    struct pyerr *e)
+operate(char **word, int n, struct pyval *r, FILE *f, struct pyerr *e)
 {
 	static char buf[1 << 22];
 	int op, id, nmin, nmax, builtin, res;
 
-	(void)alias;
 	if (strcmp(word[0], "const") == 0) {
 		if (!pyconst_lookup(word[1], strlen(word[1]), r, &builtin))
-			return fprintf(f, "none\n"), 1;
+			return say(f, "none\n");
 		return 0;
 	}
 	if (strcmp(word[0], "binop") == 0 && n == 4 &&
@@ -219,13 +234,14 @@ operate(char **word, int n, int alias, struct pyval *r, FILE *f,
 	if (strcmp(word[0], "repr") == 0 && n == 2) {
 		if (pyval_repr(&args[1], buf, sizeof(buf)) != 0)
 			return -2;
-		return fprintf(f, "str:%s\n", buf), 1;
+		fprintf(f, "str:%s\n", buf);
+		return 1;
 	}
 	if (strcmp(word[0], "call") != 0)
 		return -2;
 	id = pyfunc_lookup(word[1], strlen(word[1]), &nmin, &nmax, &builtin);
 	if (id == 0)
-		return fprintf(f, "none\n"), 1;
+		return say(f, "none\n");
 	if (n - 2 < nmin || (nmax != PYFUNC_VARARGS && n - 2 > nmax))
 		return -2;
 	return pyval_call(id, r, &args[2], n - 2, e);
