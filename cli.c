@@ -258,8 +258,9 @@ cli_help(void)
 "  1  a run-time failure: MPI, spawning, a worker that died or failed, no\n"
 "     worker executable, no mpiexec to start under; an expression that\n"
 "     raised for an element (the line names it and Python's error)\n"
-"  2  bad command line or input, a bad kernel or expression, or a -w that\n"
-"     differs from the workers started beside the manager\n"
+"  2  bad command line or input, a bad kernel or expression (or -R product\n"
+"     of one whose values are all floats), or a -w that differs from the\n"
+"     workers started beside the manager\n"
 "  124  --timeout expired; 130, 143  interrupted by SIGINT, SIGTERM\n",
 	    CLI_WORKERS_MAX, LIBEXECDIR);
 }

@@ -22,6 +22,7 @@ struct parser {
 	const char *tstart;	/* where it starts */
 	size_t tlen;		/* its length */
 	int parens;		/* open parentheses: newlines are blanks */
+	int tok_after_value;	/* the token before ends a value: x[ */
 	int depth;		/* nesting, against EXPR_MAX_DEPTH */
 	int stack;		/* stack depth after the code so far */
 	const char *const *names;
@@ -139,8 +140,9 @@ expr_bad_name(const char *s)
 			    " digits and '_')";
 	if (is_keyword(s, n))
 		return "a Python keyword";
-	if (strcmp(s, "math") == 0 || pyfunc_lookup(s, n, &lo, &hi,
-	    &builtin) != 0)
+	if (strcmp(s, "math") == 0)
+		return "the name of the math module";
+	if (pyfunc_lookup(s, n, &lo, &hi, &builtin) != 0)
 		return "the name of a function of the language";
 	pyval_init(&v);
 	i = (size_t)pyconst_lookup(s, n, &v, &builtin);
@@ -184,8 +186,14 @@ next(struct parser *ps)
 			continue;
 		if ((*p == '\n' || *p == '\r') && ps->parens > 0)
 			continue;
+		if (*p == '#') {	/* a comment, to the end of its line */
+			p += strcspn(p, "\r\n") - 1;
+			continue;
+		}
 		break;
 	}
+	ps->tok_after_value = ps->tok == T_NAME || ps->tok == T_NUMBER ||
+	    ps->tok == ')';
 	ps->tstart = ps->p = p;
 	if (*p == '\0') {
 		ps->tok = T_END;
@@ -259,6 +267,9 @@ scan_operator(struct parser *ps)
 		return (unsigned char)*p;
 	if (*p == '\'' || *p == '"')
 		fail(ps, p, "strings are not numbers");
+	else if (*p == '[' && ps->tok_after_value)
+		fail(ps, p, "subscripts are not allowed: numbers have no"
+		    " items");
 	else if (*p == '[' || *p == '{')
 		fail(ps, p, "lists, sets and dicts are not numbers");
 	else if (*p == '=' || (*p == ':' && p[1] == '='))

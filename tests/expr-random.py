@@ -127,6 +127,7 @@ class Gen:
                                 "(abs(%s) %% 5)" % I()])
         return self.pick(
             (6, lambda: "(%s %s %s)" % (I(), r.choice("+-*"), I())),
+            (3, lambda: "(%s %s %s)" % (I(), r.choice("+-*"), self.var())),
             (2, lambda: "(%s %s %s)" % (I(), r.choice(["//", "%"]), I())),
             (1, lambda: "(%s %s (%s or %d))" % (I(), r.choice(["//", "%"]),
                                                 I(), r.randint(1, 9))),
@@ -239,7 +240,7 @@ class Gen:
 def pick_range(r, n):
     """(start, stop, step) of n elements within int64."""
     kind = r.choices(["small", "mid", "near62", "nearmax", "nearmin"],
-                     weights=[50, 15, 15, 10, 10])[0]
+                     weights=[40, 15, 15, 15, 15])[0]
     step = r.choice([1, 1, 1, -1, r.randint(2, 10), -r.randint(2, 10),
                      r.randint(11, 1 << 40), -r.randint(11, 1 << 40)])
     span = abs(step) * max(n, 1)
