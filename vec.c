@@ -626,25 +626,33 @@ run_step(const struct step *s, size_t n, uint8_t *bad)
 }
 
 /* Integers: every operation checks, and flags what would not fit. */
+/*
+ * The operands are read into locals first: GCC 12 computes
+ * __builtin_*_overflow's flag by reading its operands again after it has
+ * stored the result, which is wrong when the result overwrites an operand
+ * (an operation in place, out == a).
+ */
 static void
 bin_int(const struct step *s, size_t n, uint8_t *bad)
 {
 	const int64_t *a = s->a, *b = s->b;
-	int64_t *o = s->out;
+	int64_t *o = s->out, x, y, r;
 	size_t t;
+	int ov;
 
 	switch (s->op) {
 	case PYOP_ADD:
-		for (t = 0; t < n; t++)
-			bad[t] |= __builtin_add_overflow(a[t], b[t], &o[t]);
-		break;
 	case PYOP_SUB:
-		for (t = 0; t < n; t++)
-			bad[t] |= __builtin_sub_overflow(a[t], b[t], &o[t]);
-		break;
 	case PYOP_MUL:
-		for (t = 0; t < n; t++)
-			bad[t] |= __builtin_mul_overflow(a[t], b[t], &o[t]);
+		for (t = 0; t < n; t++) {
+			x = a[t];
+			y = b[t];
+			ov = s->op == PYOP_ADD ? __builtin_add_overflow(x, y, &r) :
+			    s->op == PYOP_SUB ? __builtin_sub_overflow(x, y, &r) :
+			    __builtin_mul_overflow(x, y, &r);
+			bad[t] |= (uint8_t)ov;
+			o[t] = r;
+		}
 		break;
 	case PYOP_AND:
 		for (t = 0; t < n; t++)
@@ -869,7 +877,7 @@ unary(const struct step *s, size_t n, uint8_t *bad)
 {
 	const int64_t *ia = s->a, *ib = s->b;
 	const double *fa = s->a, *fb = s->b;
-	int64_t *io = s->out;
+	int64_t *io = s->out, x, r;
 	double *fo = s->out;
 	size_t t;
 	int f = s->t == VEC_FLOAT;
@@ -879,9 +887,11 @@ unary(const struct step *s, size_t n, uint8_t *bad)
 		case S_NEG:
 			if (f)
 				fo[t] = -fa[t];
-			else
-				bad[t] |= __builtin_sub_overflow(0, ia[t],
-				    &io[t]);
+			else {
+				x = ia[t];	/* see bin_int() */
+				bad[t] |= __builtin_sub_overflow(0, x, &r);
+				io[t] = r;
+			}
 			break;
 		case S_POS:
 			if (f)
