@@ -186,8 +186,10 @@ cli_help(void)
 "  mpiexec -n 1 -usize 17 mapreduce -r 1:101 -r 101:201\n"
 "\n"
 "Started without mpiexec, it starts itself again under the mpiexec it was\n"
-"built with, with one worker per processor unless -w says otherwise.  Where\n"
-"spawning is not possible, start the workers together with the manager:\n"
+"built with, with one worker per processor unless -w says otherwise, and\n"
+"stays as its parent: mpiexec reads no stdin, and only the result reaches\n"
+"stdout.  Where spawning is not possible, start the workers together with\n"
+"the manager:\n"
 "\n"
 "  mpiexec -n 1 mapreduce -r 1:101 -r 101:201 : -n 16 worker\n"
 "  mpiexec -n 17 mapreduce -r 1:101 -r 101:201   (rank 0 manages)\n"
@@ -230,10 +232,13 @@ cli_help(void)
 "exit status:\n"
 "  0  the result was printed\n"
 "  1  a run-time failure: MPI, spawning, a worker that died or failed, no\n"
-"     worker executable, no mpiexec to start under\n"
+"     worker executable, no mpiexec to start under, an mpiexec that did not\n"
+"     start the manager; or the output could not be written (a full disk,\n"
+"     a closed stdout)\n"
 "  2  bad command line or input, a bad kernel, or a -w that differs from\n"
 "     the workers started beside the manager\n"
-"  124  --timeout expired; 130, 143  interrupted by SIGINT, SIGTERM\n",
+"  124  --timeout expired; 129, 130, 143  interrupted by SIGHUP, SIGINT,\n"
+"     SIGTERM (one line, nothing on stdout)\n",
 	    CLI_WORKERS_MAX, LIBEXECDIR);
 }
 

@@ -70,18 +70,22 @@ main(int argc, char *argv[])
 	int nworkers, failed, rank, size;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
+	launch_reopen_std();
 	if (cli_parse(argc, argv, &opt) == -1)
 		refuse("%s (try 'mapreduce --help')", opt.error);
 	if (opt.help || opt.version) {
+		failed = 0;
 		if (launch_world_rank() == 0) {	/* static launch: rank 0 */
 			if (opt.help)
 				cli_help();
 			else
 				print_version();
+			failed = output_check_stdout() == -1;
 		}
-		end_static_launch(0);
-		return 0;
+		end_static_launch(failed);
+		return failed;
 	}
+	launch_announce();
 	if (opt.kernel != NULL)
 		check_kernel(&opt, &ki);
 	if (launch_world_size() == 1) {		/* spawn the workers */

@@ -15,6 +15,15 @@ static const char *const reduce_nouns[] = { "", "Sum", "Product", "Minimum",
 static const char *const map_plurals[] = { "", "products", "sums", "minima",
     "maxima", "squares" };
 
+int
+output_check_stdout(void)
+{
+	if (fflush(stdout) == 0 && !ferror(stdout))
+		return 0;
+	warn("stdout");
+	return -1;
+}
+
 void
 output_result(const struct options *o, const struct result *r)
 {

@@ -17,6 +17,12 @@ struct result {
 };
 
 /*
+ * Flush stdout; on a write error (a full disk, a closed stdout), print
+ * "mapreduce: stdout: reason" and return -1, else 0.
+ */
+int	output_check_stdout(void);
+
+/*
  * On stdout, as o->format says: the sentence ("Sum of the products equals
  * 843350", its words from the operations or the kernel), the value alone,
  * or one JSON object (the result a string, so that no digit is lost).

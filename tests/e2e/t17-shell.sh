@@ -1,0 +1,149 @@
+#!/bin/sh
+# t17-shell.sh - a good citizen in shell scripts: stdin, closed and full streams, signals, mpiexec's failures
+#
+# mapreduce started plainly, as a script does: it starts itself again under
+# mpiexec and stays as its parent.  Expected values are computed here with
+# shell arithmetic, never taken from the tool.
+. "$(dirname "$0")/../lib.sh"
+
+if [ "$MPI_FLAVOUR" = openmpi ]; then
+	skip "Open MPI: these tests are of hydra's mpiexec under a plain start"
+	done_testing
+	exit
+fi
+
+# A private copy of the worker, so that its processes can be counted.
+mkdir "$TMP/bin"
+cp "$TOP/worker" "$TMP/bin/worker"
+long="-w 2 --worker $TMP/bin/worker -r 0:10000000000000 -r 0:10000000000000"
+
+# check DESC CODE OUT ERR: the last run exited with CODE, printed exactly
+# OUT on stdout and ERR on stderr (each "" for nothing).
+check() {
+	if [ "$rc" -eq "$2" ] && [ "$(cat "$TMP/out")" = "$3" ] &&
+	    [ "$(cat "$TMP/err")" = "$4" ]; then
+		ok "$1"
+	else
+		not_ok "$1" "expected exit $2, stdout '$3', stderr '$4'" \
+		    "$(describe_run)"
+	fi
+}
+
+# run CMD...: rc, $TMP/out and $TMP/err of one guarded run.
+run() {
+	timeout -k 5 "$RUN_TIMEOUT" "$@" >"$TMP/out" 2>"$TMP/err"
+	rc=$?
+}
+
+# 1. stdin: the tool reads none, and neither does the mpiexec it starts.
+seq 1 5 | while read -r n; do
+	timeout -k 5 "$RUN_TIMEOUT" "$MR" -w 1 -r "1:$((n + 1))" --format value
+done >"$TMP/out" 2>"$TMP/err"
+rc=$?
+check "a loop that reads stdin runs 5 times" 0 "$(printf '1\n3\n6\n10\n15')" ""
+yes | timeout -k 5 "$RUN_TIMEOUT" "$MR" -w 1 -r 1:11 >"$TMP/out" 2>"$TMP/err"
+rc=$?
+check "yes | mapreduce" 0 "Sum of the products equals 55" ""
+head -c 1000000 /dev/zero | timeout -k 5 "$RUN_TIMEOUT" "$MR" -w 1 \
+    -r 1:11 >"$TMP/out" 2>"$TMP/err"
+rc=$?
+check "1 MB waiting on stdin" 0 "Sum of the products equals 55" ""
+run "$MR" -w 1 -r 1:11 <&-
+check "stdin closed" 0 "Sum of the products equals 55" ""
+timeout -k 5 "$RUN_TIMEOUT" "$MR" -w 1 -r 1:11 >"$TMP/out" 2>&-
+rc=$?
+: >"$TMP/err"
+check "stderr closed: the result is still printed" 0 \
+    "Sum of the products equals 55" ""
+
+# 2. A result that cannot be written is an error, as cat's is.
+full="mapreduce: stdout: No space left on device"
+closed="mapreduce: stdout: Bad file descriptor"
+for args in "-w 1 -r 1:11" "--help" "--version"; do
+	# shellcheck disable=SC2086
+	timeout -k 5 "$RUN_TIMEOUT" "$MR" $args >/dev/full 2>"$TMP/err"
+	rc=$?
+	: >"$TMP/out"
+	check "$args into /dev/full: exit 1, one line" 1 "" "$full"
+	# shellcheck disable=SC2086
+	timeout -k 5 "$RUN_TIMEOUT" "$MR" $args >&- 2>"$TMP/err"
+	rc=$?
+	check "$args into a closed stdout: exit 1, one line" 1 "" "$closed"
+done
+
+# 3. SIGINT, once or twice, to the tool, to mpiexec, to the process group:
+# exit 130, one line, nothing on stdout, nothing left.
+left_behind() {
+	sleep 1
+	pgrep -f "^$TMP/bin/worker" | wc -l
+}
+
+# start_long: the long run, in a session of its own (so that its process
+# group can be signalled apart) and with SIGINT at its default (sh starts
+# a command with & with SIGINT ignored, and the tool leaves it so);
+# returns once both workers compute.
+start_long() {
+	# shellcheck disable=SC2086
+	"$PYTHON" -c 'import os, signal, sys
+signal.signal(signal.SIGINT, signal.SIG_DFL)
+os.setsid()
+os.execv(sys.argv[1], sys.argv[1:])' "$MR" $long >"$TMP/out" 2>"$TMP/err" &
+	pid=$!
+	for i in $(seq 100); do
+		[ "$(pgrep -f "^$TMP/bin/worker" | wc -l)" -ge 2 ] && break
+		sleep 0.2
+	done
+	sleep 0.5
+}
+
+# end_long DESC: wait for the run (at most 30 s), then check it.
+end_long() {
+	( sleep 30; kill -9 "$pid" 2>/dev/null ) &
+	guard=$!
+	wait "$pid"
+	rc=$?
+	kill "$guard" 2>/dev/null
+	n=$(left_behind)
+	if [ "$n" -eq 0 ]; then
+		check "$1" 130 "" "mapreduce: interrupted (SIGINT)"
+	else
+		not_ok "$1" "$n worker(s) left behind" "$(describe_run)"
+	fi
+	pkill -9 -f "^$TMP/bin/worker" 2>/dev/null
+}
+
+# shellcheck disable=SC2086
+run timeout --preserve-status -s INT 3 "$MR" $long
+n=$(left_behind)
+[ "$n" -eq 0 ] || echo "# $n worker(s) left" >>"$TMP/err"
+check "timeout -s INT (SIGINT to the tool, then its group)" 130 "" \
+    "mapreduce: interrupted (SIGINT)"
+start_long
+kill -INT "$pid"
+end_long "SIGINT to the tool"
+start_long
+kill -INT "$pid"
+kill -INT "$pid"
+end_long "SIGINT twice to the tool"
+start_long
+/bin/kill -s INT -- "-$pid"
+/bin/kill -s INT -- "-$pid" 2>/dev/null
+end_long "SIGINT twice to the process group"
+start_long
+kill -INT "$(pgrep -P "$pid" | head -n 1)"
+end_long "SIGINT to mpiexec"
+
+# 4. Exit 0 means that the result was printed.
+MAPREDUCE_MPIEXEC=/bin/true run "$MR" -w 1
+check "MAPREDUCE_MPIEXEC=/bin/true: exit 1, one line" 1 "" \
+    "mapreduce: '/bin/true' exited with status 0 without starting mapreduce"
+MAPREDUCE_MPIEXEC=/bin/false run "$MR" -w 1
+check "MAPREDUCE_MPIEXEC=/bin/false: exit 1, one line" 1 "" \
+    "mapreduce: '/bin/false' exited with status 1 without starting mapreduce"
+printf '#!/bin/sh\necho "$@"\n' >"$TMP/echo-mpiexec"
+chmod +x "$TMP/echo-mpiexec"
+MAPREDUCE_MPIEXEC=$TMP/echo-mpiexec run "$MR" -w 1
+check "an mpiexec that only prints: exit 1, nothing on stdout" 1 "" \
+    "mapreduce: '$TMP/echo-mpiexec' exited with status 0 without starting mapreduce"
+
+done_testing
