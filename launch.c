@@ -30,6 +30,8 @@
 #endif
 #define PROBE_TIMEOUT_MS	5000	/* a worker answers in milliseconds */
 #define REEXEC_MARK	"MAPREDUCE_REEXEC"	/* set for the second start */
+#define ARGS_FILE	"MAPREDUCE_ARGS_FILE"	/* the arguments, when many */
+#define ARGS_MAX	256	/* arguments beyond go through ARGS_FILE */
 #define STOP_GRACE_S	10	/* after a forwarded signal, then SIGKILL */
 #define TICK_NS		100000000	/* the parent's poll: 100 ms */
 
@@ -50,6 +52,7 @@ static int	started_by_process_manager(void);
 static int	slurm_one_node(int workers);
 #endif
 static void	print_quoted(const char *arg);
+static void	pass_arguments(int argc, char **args, int n);
 static void	supervise(char **args, const char *token)
 		    __attribute__((noreturn));
 static void	print_command(char **args);
@@ -68,6 +71,9 @@ static int	write_all(int fd, const char *buf, size_t len);
 static volatile sig_atomic_t stop_signal;
 /* Bytes of mpiexec's stderr passed on to ours. */
 static size_t	stderr_bytes;
+/* The arguments' file (see pass_arguments()), and where they were cut. */
+static char	args_file[PATH_MAX];
+static int	cut_at;
 
 int
 launch_world_size(void)
@@ -328,7 +334,77 @@ launch_under_process_manager(int argc, char *argv[], int workers)
 	snprintf(token, sizeof(token), "mapreduce-started-%ld-%ld",
 	    (long)getpid(), (long)time(NULL));
 	setenv(REEXEC_MARK, token, 1);
+	pass_arguments(argc, args, n);
 	supervise(args, token);
+}
+
+/*
+ * MPICH 4.0.2's mpiexec crashes (SIGSEGV) when given about 1000
+ * arguments.  Beyond ARGS_MAX, ours go to the manager in a file instead,
+ * NUL-separated, which the manager reads and removes
+ * (launch_read_arguments()); args[n] on is cut from mpiexec's command.
+ */
+static void
+pass_arguments(int argc, char **args, int n)
+{
+	const char *tmp;
+	size_t len;
+	int fd, k;
+
+	unsetenv(ARGS_FILE);
+	if (argc - 1 <= ARGS_MAX)
+		return;
+	if ((tmp = getenv("TMPDIR")) == NULL || *tmp == '\0')
+		tmp = "/tmp";
+	snprintf(args_file, sizeof(args_file), "%s/mapreduce-args.XXXXXX",
+	    tmp);
+	if ((fd = mkstemp(args_file)) == -1)
+		err(1, "%s", args_file);
+	for (k = n; k < n + argc - 1; k++) {
+		len = strlen(args[k]) + 1;
+		if (write(fd, args[k], len) != (ssize_t)len) {
+			unlink(args_file);
+			err(1, "%s", args_file);
+		}
+	}
+	close(fd);
+	setenv(ARGS_FILE, args_file, 1);
+	cut_at = n;
+}
+
+void
+launch_read_arguments(int *argc, char ***argv)
+{
+	static char *buf, **args;
+	const char *path;
+	size_t len = 0, cap = 0, i;
+	ssize_t got;
+	int fd, n = 1;
+
+	if ((path = getenv(ARGS_FILE)) == NULL || getenv(REEXEC_MARK) == NULL
+	    || !started_by_process_manager())
+		return;
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		err(1, "%s", path);
+	do {
+		if (len == cap && (buf = realloc(buf, cap = cap * 2 + 4096))
+		    == NULL)
+			err(1, NULL);
+		got = read(fd, buf + len, cap - len);
+	} while (got > 0 && (len += (size_t)got, 1));
+	if (got == -1)
+		err(1, "%s", path);
+	close(fd);
+	unlink(path);
+	for (i = 0; i < len; i++)
+		n += buf[i] == '\0';
+	if ((args = calloc((size_t)n + 1, sizeof(*args))) == NULL)
+		err(1, NULL);
+	args[0] = (*argv)[0];
+	for (i = 0, n = 1; i < len; i += strlen(buf + i) + 1)
+		args[n++] = buf + i;
+	*argc = n;
+	*argv = args;
 }
 
 /*
@@ -368,6 +444,8 @@ supervise(char **args, const char *token)
 	}
 	sigprocmask(SIG_BLOCK, &block, &old);
 	if ((pid = spawn_mpiexec(args, &old, &block, &outfd, &errfd)) == -1) {
+		if (args_file[0] != '\0')
+			unlink(args_file);
 		fprintf(stderr, "mapreduce: not started by mpiexec, and cannot"
 		    " run '%s': %s; run:", args[0], strerror(errno));
 		print_command(args);
@@ -400,7 +478,8 @@ on_stop(int sig)
 /*
  * mpiexec with stdin on /dev/null, stdout and stderr on pipes (*out and
  * *errfd), in a process group of its own, with signal mask mask and the
- * signals of def at their default; its pid, or -1 with errno set.
+ * signals of def at their default; its pid, or -1 with errno set.  Without
+ * the arguments from cut_at on when they go through a file.
  */
 static pid_t
 spawn_mpiexec(char **args, const sigset_t *mask, const sigset_t *def,
@@ -408,6 +487,7 @@ spawn_mpiexec(char **args, const sigset_t *mask, const sigset_t *def,
 {
 	posix_spawn_file_actions_t fa;
 	posix_spawnattr_t attr;
+	char *cut = NULL;
 	int o[2], e[2], rc;
 	pid_t pid;
 
@@ -424,7 +504,13 @@ spawn_mpiexec(char **args, const sigset_t *mask, const sigset_t *def,
 	posix_spawnattr_setpgroup(&attr, 0);
 	posix_spawnattr_setsigmask(&attr, mask);
 	posix_spawnattr_setsigdefault(&attr, def);
+	if (cut_at > 0) {
+		cut = args[cut_at];
+		args[cut_at] = NULL;
+	}
 	rc = posix_spawnp(&pid, args[0], &fa, &attr, args, environ);
+	if (cut_at > 0)
+		args[cut_at] = cut;
 	posix_spawnattr_destroy(&attr);
 	posix_spawn_file_actions_destroy(&fa);
 	close(o[1]);
@@ -529,6 +615,8 @@ finish(const char *mpiexec, const char *token, int status,
 	const char *result;
 	char how[64];
 
+	if (args_file[0] != '\0')
+		unlink(args_file);
 	/*
 	 * A signal to mpiexec itself: the manager's line may be lost as
 	 * hydra tears the run down (1 run in 3 or so).

@@ -35,6 +35,14 @@ char	*launch_find_worker(const char *given);
 void	launch_reopen_std(void);
 
 /*
+ * The manager started again by launch_under_process_manager(): its
+ * arguments, when they were too many for mpiexec, from the file that the
+ * first start wrote (which is then removed); elsewhere *argc and *argv
+ * stay.  Exits with 1 when the file cannot be read.
+ */
+void	launch_read_arguments(int *argc, char ***argv);
+
+/*
  * The manager started again: print the line that tells the first start
  * that the manager runs (what follows it on stdout is the result).
  * Elsewhere nothing.

@@ -71,6 +71,7 @@ main(int argc, char *argv[])
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	launch_reopen_std();
+	launch_read_arguments(&argc, &argv);
 	if (cli_parse(argc, argv, &opt) == -1)
 		refuse("%s (try 'mapreduce --help')", opt.error);
 	if (opt.help || opt.version) {

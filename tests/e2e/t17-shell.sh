@@ -146,4 +146,20 @@ MAPREDUCE_MPIEXEC=$TMP/echo-mpiexec run "$MR" -w 1
 check "an mpiexec that only prints: exit 1, nothing on stdout" 1 "" \
     "mapreduce: '$TMP/echo-mpiexec' exited with status 0 without starting mapreduce"
 
+# 6. Any number of ranges: mpiexec crashed at about 500 (-r SPEC is two
+# arguments).  The sum of every element's values, 1 and 2 for each range.
+mkdir "$TMP/args"
+for n in 498 600 3000; do
+	args=$(for i in $(seq "$n"); do printf -- '-r 1:3 '; done)
+	# shellcheck disable=SC2086
+	TMPDIR=$TMP/args run "$MR" -w 2 -m sum $args
+	check "$n ranges" 0 "Sum of the sums equals $((n * 3))" ""
+done
+if ls "$TMP/args"/mapreduce-args.* >/dev/null 2>&1; then
+	not_ok "the arguments' file is removed" \
+	    "$(ls "$TMP/args")"
+else
+	ok "the arguments' file is removed"
+fi
+
 done_testing
