@@ -30,6 +30,7 @@
 #endif
 #define PROBE_TIMEOUT_MS	5000	/* a worker answers in milliseconds */
 #define REEXEC_MARK	"MAPREDUCE_REEXEC"	/* set for the second start */
+#define TTY_MARK	"MAPREDUCE_TTY"		/* the user's stderr is a tty */
 #define ARGS_FILE	"MAPREDUCE_ARGS_FILE"	/* the arguments, when many */
 #define ARGS_MAX	256	/* arguments beyond go through ARGS_FILE */
 #define STOP_GRACE_S	10	/* after a forwarded signal, then SIGKILL */
@@ -334,6 +335,10 @@ launch_under_process_manager(int argc, char *argv[], int workers)
 	snprintf(token, sizeof(token), "mapreduce-started-%ld-%ld",
 	    (long)getpid(), (long)time(NULL));
 	setenv(REEXEC_MARK, token, 1);
+	if (isatty(STDERR_FILENO))
+		setenv(TTY_MARK, "1", 1);
+	else
+		unsetenv(TTY_MARK);
 	pass_arguments(argc, args, n);
 	supervise(args, token);
 }
@@ -695,6 +700,17 @@ launch_announce(void)
 	if ((token = getenv(REEXEC_MARK)) != NULL &&
 	    started_by_process_manager() && launch_world_size() == 1)
 		dprintf(STDOUT_FILENO, "%s\n", token);
+}
+
+int
+launch_stderr_is_tty(void)
+{
+	const char *tty;
+
+	if (isatty(STDERR_FILENO))
+		return 1;
+	return getenv(REEXEC_MARK) != NULL && (tty = getenv(TTY_MARK)) !=
+	    NULL && strcmp(tty, "1") == 0;
 }
 
 void

@@ -50,6 +50,12 @@ void	launch_read_arguments(int *argc, char ***argv);
 void	launch_announce(void);
 
 /*
+ * Whether the user's stderr is a terminal: ours, or, started again, that
+ * of the first start (whose stderr hydra's pipe stands for).
+ */
+int	launch_stderr_is_tty(void);
+
+/*
  * Return if a process manager of the MPI we were built with started us.
  * Otherwise start this program again under that MPI's mpiexec (or
  * $MAPREDUCE_MPIEXEC) with the same arguments: "mpiexec -n 1 -usize P+1"

@@ -126,7 +126,7 @@ main(int argc, char *argv[])
 
 	if ((res = calloc((size_t)nworkers, sizeof(*res))) == NULL)
 		transport_fail("out of memory");
-	if (opt.progress || isatty(STDERR_FILENO))
+	if (opt.progress || launch_stderr_is_tty())
 		prog = progress_start(inter, nworkers, opt.length);
 	send_work(inter, &opt, &ki, prog != NULL, nworkers);
 	partial_init(&result, opt.reduce, ki.doubles);

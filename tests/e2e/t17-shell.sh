@@ -162,4 +162,31 @@ else
 	ok "the arguments' file is removed"
 fi
 
+# 8. The progress line on a terminal: a plain start under script(1),
+# whose pseudo-terminal is the user's stderr while the manager's is
+# hydra's pipe.  Redrawn in place (\r, no newline), erased at the end.
+# A sum of n^3 for n below N, of a few seconds: (N (N - 1) / 2)^2.
+n=800000000
+want="Sum of the products equals $(echo "($n * ($n - 1) / 2)^2" | bc)"
+if command -v script >/dev/null; then
+	timeout -k 5 "$RUN_TIMEOUT" script -qec "'$MR' -w 1 -r 0:$n -r 0:$n \
+	    -r 0:$n" /dev/null >"$TMP/tty" 2>&1
+	rc=$?
+	# script writes \r\n for each \n: the whole output is one line.
+	if [ "$rc" -eq 0 ] && [ "$(tr -cd '\n' <"$TMP/tty" | wc -c)" -eq 1 ] &&
+	    grep -q "mapreduce: .*elements/s" "$TMP/tty" &&
+	    [ "$(tr -cd '\r' <"$TMP/tty" | wc -c)" -ge 3 ] &&
+	    [ "$(sed 's/.*\x1b\[K//' "$TMP/tty")" = "$(printf '%s\r' "$want")" ]
+	then
+		ok "the progress line on a terminal: redrawn, then erased"
+	else
+		not_ok "the progress line on a terminal: redrawn, then erased" \
+		    "exit code $rc" "$(od -c "$TMP/tty" | tail -n 20)"
+	fi
+else
+	skip "no script(1) for a pseudo-terminal"
+fi
+run "$MR" -w 1 -r 0:$n -r 0:$n -r 0:$n
+check "no progress line on a file" 0 "$want" ""
+
 done_testing
