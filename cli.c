@@ -21,6 +21,7 @@ static int	fail_option(struct options *o, int ch, const char *longarg);
 static int	add_range(struct options *o, const char *spec);
 static int	parse_workers(struct options *o, const char *s);
 static int	parse_count(const char *s, long max, long *n);
+static int	parse_u64(const char *s, uint64_t *n);
 static int	check_lengths(struct options *o);
 static int	parse_kernel(struct options *o, const char *spec);
 static int	parse_word(struct options *o, const char *what, const char *s,
@@ -97,10 +98,10 @@ cli_parse(int argc, char *argv[], struct options *o)
 				return -1;
 			break;
 		case 'C':
-			if (parse_count(optarg, LONG_MAX, &n) == -1)
+			if (parse_u64(optarg, &o->chunk) == -1)
 				return fail(o, "bad chunk '%s': must be a count"
-				    " of elements from 1", optarg);
-			o->chunk = (uint64_t)n;
+				    " of elements, 1 to %" PRIu64, optarg,
+				    UINT64_MAX);
 			break;
 		case 'F':
 			if (parse_word(o, "format", optarg, format_names,
@@ -211,8 +212,8 @@ cli_help(void)
 "      --schedule static|dynamic\n"
 "                      static (default): one block per worker; dynamic:\n"
 "                      chunks on request, for uneven maps\n"
-"      --chunk N       elements per dynamic chunk (default: enough for\n"
-"                      about 16 chunks per worker)\n"
+"      --chunk N       elements per dynamic chunk, 1 to 2^64-1 (default:\n"
+"                      enough for about 16 chunks per worker)\n"
 "      --format text|value|json\n"
 "                      the sentence (default), the value alone, or one JSON\n"
 "                      object with the run's facts\n"
@@ -340,6 +341,23 @@ parse_count(const char *s, long max, long *n)
 		return -1;
 	*n = strtol(p, NULL, 10);
 	return *n >= 1 && *n <= max ? 0 : -1;
+}
+
+/* A decimal count from 1 to 2^64 - 1 into *n; -1 if s is anything else. */
+static int
+parse_u64(const char *s, uint64_t *n)
+{
+	uint64_t v = 0;
+	const char *p;
+
+	if (*s == '\0' || strspn(s, "0123456789") != strlen(s))
+		return -1;
+	for (p = s; *p != '\0'; p++)
+		if (__builtin_mul_overflow(v, 10, &v) ||
+		    __builtin_add_overflow(v, (uint64_t)(*p - '0'), &v))
+			return -1;
+	*n = v;
+	return v >= 1 ? 0 : -1;
 }
 
 /* -k FILE.so[:SYMBOL]: the last colon splits, as a path may hold others. */

@@ -7,7 +7,9 @@
 
 #include "output.h"
 
+static void	print_name(const char *s);
 static void	print_json_string(const char *s);
+static size_t	utf8_len(const unsigned char *s);
 
 /* Nouns of enum mr_reduce, and plurals of enum mr_map, by value. */
 static const char *const reduce_nouns[] = { "", "Sum", "Product", "Minimum",
@@ -34,9 +36,10 @@ output_result(const struct options *o, const struct result *r)
 		return;
 	}
 	if (o->format == CLI_FORMAT_TEXT) {
-		printf("%s of the %s equals %s\n", reduce_nouns[o->reduce],
-		    o->map == MR_MAP_KERNEL ? r->values : map_plurals[o->map],
-		    r->value);
+		printf("%s of the ", reduce_nouns[o->reduce]);
+		print_name(o->map == MR_MAP_KERNEL ? r->values :
+		    map_plurals[o->map]);
+		printf(" equals %s\n", r->value);
 		return;
 	}
 	printf("{\"map\": \"%s\", \"reduce\": \"%s\", \"kernel\": ",
@@ -63,19 +66,76 @@ output_result(const struct options *o, const struct result *r)
 	    "dynamic" : "static", r->seconds);
 }
 
+/* A kernel's name in the sentence: control characters as \xHH. */
 static void
-print_json_string(const char *s)
+print_name(const char *s)
 {
-	putchar('"');
 	for (; *s != '\0'; s++) {
-		if (*s == '"' || *s == '\\')
-			printf("\\%c", *s);
-		else if ((unsigned char)*s < ' ')
-			printf("\\u%04x", (unsigned char)*s);
+		if ((unsigned char)*s < ' ' || *s == 0x7f)
+			printf("\\x%02x", (unsigned char)*s);
 		else
 			putchar(*s);
 	}
+}
+
+/*
+ * Any bytes as a valid JSON string: a path on Linux need not be UTF-8,
+ * so each byte that does not belong to a valid UTF-8 sequence becomes
+ * U+FFFD, the replacement character.
+ */
+static void
+print_json_string(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n;
+
 	putchar('"');
+	while (*p != '\0') {
+		if ((n = utf8_len(p)) == 0) {
+			fputs("\\ufffd", stdout);
+			p++;
+		} else if (*p == '"' || *p == '\\')
+			printf("\\%c", *p++);
+		else if (*p < ' ')
+			printf("\\u%04x", *p++);
+		else {
+			fwrite(p, 1, n, stdout);
+			p += n;
+		}
+	}
+	putchar('"');
+}
+
+/*
+ * The length of the valid UTF-8 sequence at s (RFC 3629: no overlong
+ * forms, no surrogates, nothing past U+10FFFF), or 0.
+ */
+static size_t
+utf8_len(const unsigned char *s)
+{
+	unsigned char lo = 0x80, hi = 0xbf;
+	size_t n, i;
+
+	if (*s < 0x80)
+		return 1;
+	if (*s < 0xc2 || *s > 0xf4)
+		return 0;
+	n = *s < 0xe0 ? 2 : *s < 0xf0 ? 3 : 4;
+	if (*s == 0xe0)
+		lo = 0xa0;
+	else if (*s == 0xed)
+		hi = 0x9f;
+	else if (*s == 0xf0)
+		lo = 0x90;
+	else if (*s == 0xf4)
+		hi = 0x8f;
+	for (i = 1; i < n; i++) {
+		if (s[i] < lo || s[i] > hi)
+			return 0;
+		lo = 0x80;
+		hi = 0xbf;
+	}
+	return n;
 }
 
 void

@@ -24,8 +24,10 @@ int	output_check_stdout(void);
 
 /*
  * On stdout, as o->format says: the sentence ("Sum of the products equals
- * 843350", its words from the operations or the kernel), the value alone,
- * or one JSON object (the result a string, so that no digit is lost).
+ * 843350", its words from the operations or the kernel, control
+ * characters in them as \xHH), the value alone, or one JSON object (the
+ * result a string, so that no digit is lost; bytes that are not UTF-8 as
+ * \ufffd).
  */
 void	output_result(const struct options *o, const struct result *r);
 

@@ -146,6 +146,14 @@ MAPREDUCE_MPIEXEC=$TMP/echo-mpiexec run "$MR" -w 1
 check "an mpiexec that only prints: exit 1, nothing on stdout" 1 "" \
     "mapreduce: '$TMP/echo-mpiexec' exited with status 0 without starting mapreduce"
 
+# 5. --chunk up to 2^64 - 1; JSON for any bytes; control characters in a
+# kernel's name escaped in the sentence.
+run "$MR" -w 2 --schedule dynamic --chunk 18446744073709551615 -r 1:11
+check "--chunk 2^64 - 1" 0 "Sum of the products equals 55" ""
+run "$MR" -w 2 --schedule dynamic --chunk 18446744073709551616 -r 1:11
+expect_fail "--chunk 2^64: refused" 2 \
+    "^mapreduce: bad chunk '18446744073709551616'"
+
 # 6. Any number of ranges: mpiexec crashed at about 500 (-r SPEC is two
 # arguments).  The sum of every element's values, 1 and 2 for each range.
 mkdir "$TMP/args"
@@ -188,5 +196,75 @@ else
 fi
 run "$MR" -w 1 -r 0:$n -r 0:$n -r 0:$n
 check "no progress line on a file" 0 "$want" ""
+
+# A kernel of the values of one range, whose name is NAME, and that, with
+# NOISY, prints on stdout when loaded, in map() and at its end.
+cat >"$TMP/noisy.c" <<'EOF'
+#include <stdio.h>
+#include "mapreduce.h"
+
+static int
+map(const struct mapreduce_batch *b, void *out)
+{
+	int64_t *v = out;
+	size_t t;
+
+#ifdef NOISY
+	printf("noise from map()\n");
+	fflush(stdout);
+#endif
+	for (t = 0; t < b->count; t++)
+		v[t] = mapreduce_value(b, 0, t);
+	return 0;
+}
+
+#ifdef NOISY
+__attribute__((constructor)) static void
+hello(void)
+{
+	printf("noise from a constructor\n");
+}
+
+__attribute__((destructor)) static void
+bye(void)
+{
+	printf("noise from a destructor, without a newline");
+}
+#endif
+
+const struct mapreduce_kernel mapreduce_kernel = {
+	MAPREDUCE_KERNEL_VERSION, MAPREDUCE_INT64, NAME, 1, 1, map
+};
+EOF
+odd=$(printf 'k\377\376\200\303\251.so')
+if ${CC:-cc} -I"$TOP" -shared -fPIC -DNAME='"values"' -DNOISY -o "$TMP/noisy.so" \
+    "$TMP/noisy.c" && ${CC:-cc} -I"$TOP" -shared -fPIC \
+    -DNAME='"a\tb\033c\r"' -o "$TMP/$odd" "$TMP/noisy.c"; then
+	run "$MR" -w 2 -k "$TMP/$odd" -r 1:11
+	if [ "$rc" -eq 0 ] && [ "$(cat "$TMP/out")" = \
+	    'Sum of the a\x09b\x1bc\x0d equals 55' ]; then
+		ok "control characters of a kernel's name as \\xHH"
+	else
+		not_ok "control characters of a kernel's name as \\xHH" \
+		    "$(describe_run)"
+	fi
+	run "$MR" -w 2 -k "$TMP/$odd" -r 1:11 --format json
+	if [ "$rc" -eq 0 ] && "$PYTHON" -c 'import json, os, sys
+o = json.loads(open(sys.argv[1], "rb").read().decode("utf-8"))
+want = os.fsencode(sys.argv[2]).decode("utf-8", "replace")
+assert o["kernel"]["path"] == want, (o["kernel"]["path"], want)
+assert o["kernel"]["values"] == "a\tb\033c\r"
+assert o["result"] == "55"' "$TMP/out" "$TMP/$odd" 2>"$TMP/py"; then
+		ok "--format json: valid for a path that is not UTF-8"
+	else
+		not_ok "--format json: valid for a path that is not UTF-8" \
+		    "$(cat "$TMP/py")" "$(describe_run)"
+	fi
+
+else
+	for t in "\\xHH" json; do
+		skip "no C compiler for the kernel of test $t"
+	done
+fi
 
 done_testing
