@@ -31,6 +31,8 @@ struct partial {
 	int128 small;		/* integers, min/max while all fit int128 */
 	int big_best;		/* min/max: the best is in big, not small */
 	int128 pending;		/* product: factors not yet multiplied in */
+	mpz_t tree[64];		/* product: tree[i] multiplies 2^i leaves */
+	uint64_t tree_used;	/* product: bit i set when tree[i] holds one */
 	struct dsum dsum;	/* doubles, sum */
 	double best;		/* doubles, min/max */
 };

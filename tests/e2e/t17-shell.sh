@@ -170,6 +170,40 @@ else
 	ok "the arguments' file is removed"
 fi
 
+# 7. -R product of 10^6 squares, (10^6!)^2, in seconds (59 s when each
+# factor was multiplied into the whole product): its number of digits from
+# lgamma, its residues modulo two primes from Python.
+start=$(date +%s)
+run "$MR" -w 2 -m square -R product -r 1:1000001
+elapsed=$(($(date +%s) - start))
+if [ "$rc" -eq 0 ] && "$PYTHON" - "$TMP/out" <<'EOF' 2>"$TMP/py"
+import math, sys
+s = open(sys.argv[1]).read()
+prefix = "Product of the squares equals "
+assert s.startswith(prefix) and s.endswith("\n")
+digits = s[len(prefix):-1]
+assert len(digits) == math.floor(2 * math.lgamma(1000001) / math.log(10)) + 1
+for p in (1000000007, 998244353):
+    want = 1
+    for i in range(1, 1000001):
+        want = want * i * i % p
+    got = 0
+    for k in range(0, len(digits), 1000):
+        chunk = digits[k:k + 1000]
+        got = (got * pow(10, len(chunk), p) + int(chunk)) % p
+    assert got == want, p
+EOF
+then
+	if [ "$elapsed" -le 20 ]; then
+		ok "-m square -R product -r 1:1000001 ($elapsed s)"
+	else
+		not_ok "-m square -R product -r 1:1000001" "took $elapsed s"
+	fi
+else
+	not_ok "-m square -R product -r 1:1000001" "$(cat "$TMP/py")" \
+	    "exit code $rc" "$(head -c 200 "$TMP/err")"
+fi
+
 # 8. The progress line on a terminal: a plain start under script(1),
 # whose pseudo-terminal is the user's stderr while the manager's is
 # hydra's pipe.  Redrawn in place (\r, no newline), erased at the end.
