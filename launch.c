@@ -21,6 +21,7 @@
 
 #include "common.h"
 #include "launch.h"
+#include "output.h"
 
 #ifndef LIBEXECDIR
 #define LIBEXECDIR	"/usr/local/libexec/mapreduce"
@@ -448,6 +449,7 @@ supervise(char **args, const char *token)
 		sigaddset(&block, sigs[i]);
 	}
 	sigprocmask(SIG_BLOCK, &block, &old);
+	output_release_stdout();	/* for the result alone */
 	if ((pid = spawn_mpiexec(args, &old, &block, &outfd, &errfd)) == -1) {
 		if (args_file[0] != '\0')
 			unlink(args_file);

@@ -87,6 +87,7 @@ main(int argc, char *argv[])
 		return failed;
 	}
 	launch_announce();
+	output_hold_stdout();
 	if (opt.kernel != NULL)
 		check_kernel(&opt, &ki);
 	if (launch_world_size() == 1) {		/* spawn the workers */
@@ -145,8 +146,6 @@ main(int argc, char *argv[])
 		    ki.spec, ki.name, nworkers, seconds_since(&t0) });
 		free(value);
 	}
-	if (fflush(stdout) == EOF || ferror(stdout))
-		err(1, "stdout");
 	if (opt.verbose)
 		output_statistics(res, nworkers);
 	partial_free(&result);

@@ -1,21 +1,49 @@
 /* output.c - what the manager prints: the result, as text or JSON, and -v's figures */
 
 #include <err.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "output.h"
 
+static void	print_result(const struct options *o, const struct result *r);
 static void	print_name(const char *s);
 static void	print_json_string(const char *s);
 static size_t	utf8_len(const unsigned char *s);
+
+/* The real stdout while fd 1 is stderr (output_hold_stdout()), or -1. */
+static int	held = -1;
 
 /* Nouns of enum mr_reduce, and plurals of enum mr_map, by value. */
 static const char *const reduce_nouns[] = { "", "Sum", "Product", "Minimum",
     "Maximum" };
 static const char *const map_plurals[] = { "", "products", "sums", "minima",
     "maxima", "squares" };
+
+void
+output_hold_stdout(void)
+{
+	fflush(stdout);
+	if ((held = fcntl(STDOUT_FILENO, F_DUPFD_CLOEXEC, 3)) != -1 &&
+	    dup2(STDERR_FILENO, STDOUT_FILENO) == -1) {
+		close(held);
+		held = -1;
+	}
+}
+
+void
+output_release_stdout(void)
+{
+	fflush(stdout);
+	if (held != -1 && dup2(held, STDOUT_FILENO) != -1) {
+		close(held);
+		held = -1;
+	}
+}
 
 int
 output_check_stdout(void)
@@ -26,8 +54,28 @@ output_check_stdout(void)
 	return -1;
 }
 
+/*
+ * The result alone on the real stdout: what a kernel left in stdout's
+ * buffer goes to stderr first, and what it prints at exit goes there too.
+ */
 void
 output_result(const struct options *o, const struct result *r)
+{
+	int failed;
+
+	fflush(stdout);
+	if (held != -1)
+		dup2(held, STDOUT_FILENO);
+	print_result(o, r);
+	failed = output_check_stdout() == -1;
+	if (held != -1)
+		dup2(STDERR_FILENO, STDOUT_FILENO);
+	if (failed)
+		exit(1);
+}
+
+static void
+print_result(const struct options *o, const struct result *r)
 {
 	uint32_t j;
 

@@ -231,6 +231,17 @@ fi
 run "$MR" -w 1 -r 0:$n -r 0:$n -r 0:$n
 check "no progress line on a file" 0 "$want" ""
 
+# check_noise DESC: the last run printed 55 alone on stdout, exit 0, and
+# the kernel's lines on stderr.
+check_noise() {
+	if [ "$rc" -eq 0 ] && [ "$(cat "$TMP/out")" = 55 ] &&
+	    grep -q "noise from map()" "$TMP/err"; then
+		ok "$1"
+	else
+		not_ok "$1" "$(describe_run)"
+	fi
+}
+
 # A kernel of the values of one range, whose name is NAME, and that, with
 # NOISY, prints on stdout when loaded, in map() and at its end.
 cat >"$TMP/noisy.c" <<'EOF'
@@ -295,8 +306,13 @@ assert o["result"] == "55"' "$TMP/out" "$TMP/$odd" 2>"$TMP/py"; then
 		    "$(cat "$TMP/py")" "$(describe_run)"
 	fi
 
+	# 9. A kernel's stdout never reaches the tool's.
+	run "$MR" -w 2 -k "$TMP/noisy.so" -r 1:11 --format value
+	check_noise "a noisy kernel, plain start: stdout is the value alone"
+	mr -w 2 -k "$TMP/noisy.so" -r 1:11 --format value
+	check_noise "a noisy kernel under mpiexec: stdout is the value alone"
 else
-	for t in "\\xHH" json; do
+	for t in "\\xHH" json plain mpiexec; do
 		skip "no C compiler for the kernel of test $t"
 	done
 fi
