@@ -96,12 +96,17 @@ main(int argc, char *argv[])
 	} else
 		guard_worker(0);	/* ranks 1..N work: guard them */
 
+	/*
+	 * Armed before MPI_Init, which waits for ever for partners of a
+	 * static launch that never start MPI.  The other ranks work, as
+	 * spawned workers do.
+	 */
+	if (launch_world_rank() == 0)
+		transport_arm(opt.timeout);
 	MPI_Init(&argc, &argv);
 	MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_RETURN);
 	MPI_Comm_rank(MPI_COMM_WORLD, &rank);
 	MPI_Comm_size(MPI_COMM_WORLD, &size);
-	if (rank == 0)		/* the others work, as spawned workers do */
-		transport_arm(opt.timeout);
 	if (size > 1) {			/* the workers came with us */
 		require_matching_workers(opt.workers, size - 1, rank);
 		inter = transport_static(rank == 0);
@@ -134,9 +139,10 @@ main(int argc, char *argv[])
 	failed = gather(inter, nworkers, &result, res);
 	if (prog != NULL)
 		progress_finish(prog, res);
-	transport_disarm();
+	/* The stop and the disconnect wait for every worker: still timed. */
 	transport_send_stop(inter, failed);
 	transport_disconnect(&inter);
+	transport_disarm();
 	MPI_Finalize();
 
 	if (!failed) {

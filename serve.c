@@ -77,6 +77,7 @@ serve(MPI_Comm *manager)
 	res.size = res.status == MR_STATUS_OK ? len : 0;
 	transport_send_result(*manager, &res);
 	transport_send_bytes(*manager, bytes, (int)res.size);
+	guard_fault_late(index);
 
 	transport_recv_stop(*manager);
 	transport_disconnect(manager);

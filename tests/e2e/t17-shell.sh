@@ -317,4 +317,19 @@ else
 	done
 fi
 
+# 10. --timeout from start to end.
+run "$MPIEXEC" -n 1 "$MR" --timeout 3 : -n 2 /bin/true
+expect_fail "a static launch whose partners never start MPI: --timeout" \
+    124 "^mapreduce: timed out: --timeout 3 expired$"
+MAPREDUCE_FAULT=1:stall run "$MR" -w 2 --worker "$TMP/bin/worker" \
+    --timeout 3 -r 1:11
+n=$(left_behind)
+if [ "$n" -eq 0 ]; then
+	expect_fail "a worker stuck after its result: --timeout still ends it" \
+	    124 "^mapreduce: timed out: --timeout 3 expired$"
+else
+	not_ok "a worker stuck after its result: --timeout still ends it" \
+	    "$n worker(s) left" "$(describe_run)"
+fi
+
 done_testing
