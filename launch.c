@@ -49,7 +49,11 @@ static int	self_path(char *buf, size_t len);
 static char	*executable(const char *path, const char *origin);
 static const char *probe(const char *path);
 static int	read_answer(int fd, char *buf, size_t len);
+static int	reap(pid_t pid, int *status);
 static int	started_by_process_manager(void);
+#ifndef OPEN_MPI
+static int	pmi_spent(void);
+#endif
 #ifndef OPEN_MPI
 static int	slurm_one_node(int workers);
 #endif
@@ -77,11 +81,17 @@ static size_t	stderr_bytes;
 static char	args_file[PATH_MAX];
 static int	cut_at;
 
+/*
+ * A stray PMI_SIZE in the environment, without a process manager, must
+ * not make a plain start take itself for one of several.
+ */
 int
 launch_world_size(void)
 {
 	const char *n;
 
+	if (!started_by_process_manager())
+		return 1;
 #ifdef OPEN_MPI
 	n = getenv("OMPI_COMM_WORLD_SIZE");
 #else
@@ -95,6 +105,8 @@ launch_world_rank(void)
 {
 	const char *r;
 
+	if (!started_by_process_manager())
+		return 0;
 #ifdef OPEN_MPI
 	r = getenv("OMPI_COMM_WORLD_RANK");
 #else
@@ -204,12 +216,11 @@ probe(const char *path)
 	}
 	got = read_answer(fd[0], answer, sizeof(answer));
 	close(fd[0]);
-	if (got == -1)
-		kill(-pid, SIGKILL);
-	while (waitpid(pid, &status, 0) == -1 && errno == EINTR)
-		;
 	snprintf(want, sizeof(want), MR_PROBE_ANSWER, MR_PROTOCOL_VERSION);
-	if (got == -1)
+	/* What is no worker may go on after its answer, or its EOF. */
+	if (got == -1 || strcmp(answer, want) != 0)
+		kill(-pid, SIGKILL);
+	if (reap(pid, &status) == -1 || got == -1)
 		return "it did not answer '" MR_PROBE_OPTION "' within 5 s";
 	if (strcmp(answer, want) == 0 && WIFEXITED(status) &&
 	    WEXITSTATUS(status) == 0)
@@ -222,6 +233,27 @@ probe(const char *path)
 		return why;
 	}
 	return "it does not answer '" MR_PROBE_OPTION "' as a worker does";
+}
+
+/*
+ * Wait for the probe to exit, PROBE_TIMEOUT_MS at most, then kill its
+ * process group; -1 if it had to be killed.
+ */
+static int
+reap(pid_t pid, int *status)
+{
+	struct timespec tick = { 0, 10000000 };		/* 10 ms */
+	int ms;
+
+	for (ms = 0; ms < PROBE_TIMEOUT_MS; ms += 10) {
+		if (waitpid(pid, status, WNOHANG) == pid)
+			return 0;
+		nanosleep(&tick, NULL);
+	}
+	kill(-pid, SIGKILL);
+	while (waitpid(pid, status, 0) == -1 && errno == EINTR)
+		;
+	return -1;
 }
 
 /* Read until EOF into buf (NUL-terminated); -1 on timeout. */
@@ -250,6 +282,26 @@ read_answer(int fd, char *buf, size_t len)
 	buf[used] = '\0';
 	return 0;
 }
+
+#ifndef OPEN_MPI
+/*
+ * A PMI connection serves one process: a second mapreduce under the same
+ * mpiexec (mpiexec -n 1 sh -c 'mapreduce; mapreduce') finds it hung up,
+ * and MPI_Init would die of SIGPIPE on it, without a word.
+ */
+static int
+pmi_spent(void)
+{
+	struct pollfd pfd = { -1, POLLOUT | POLLRDHUP, 0 };
+	const char *fd;
+
+	if ((fd = getenv("PMI_FD")) == NULL)
+		return 0;
+	pfd.fd = atoi(fd);
+	return poll(&pfd, 1, 0) == 1 &&
+	    (pfd.revents & (POLLHUP | POLLRDHUP | POLLERR | POLLNVAL));
+}
+#endif
 
 /*
  * Process managers announce themselves in the environment.  Only those of
@@ -292,8 +344,16 @@ launch_under_process_manager(int argc, char *argv[], int workers)
 	char usize[32];
 	long cpus;
 
-	if (started_by_process_manager())
+	if (started_by_process_manager()) {
+#ifndef OPEN_MPI
+		if (pmi_spent())
+			errx(1, "an earlier MPI program under this mpiexec has"
+			    " used its connection to the process manager:"
+			    " start each mapreduce under an mpiexec of its"
+			    " own, or without one");
+#endif
 		return;
+	}
 	if ((mpiexec = getenv("MAPREDUCE_MPIEXEC")) == NULL || *mpiexec == '\0')
 		mpiexec = MPIEXEC;
 	if (getenv(REEXEC_MARK) != NULL)
@@ -652,6 +712,9 @@ finish(const char *mpiexec, const char *token, int status,
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
 		exit(WIFEXITED(status) ? WEXITSTATUS(status) :
 		    128 + WTERMSIG(status));
+	if (*result == '\0')	/* as after MPI_Abort(comm, 0) */
+		errx(1, "the run ended with status 0 but without a result"
+		    " (MPI_Abort with code 0?)");
 	if (write_all(STDOUT_FILENO, result, c->len - (size_t)(result -
 	    c->buf)) == -1)
 		err(1, "stdout");

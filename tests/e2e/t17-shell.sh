@@ -317,7 +317,25 @@ else
 	done
 fi
 
-# 10. --timeout from start to end.
+# 10. --timeout from start to end; nothing of the run left; exit 0 only
+# with a result.
+printf '#!/bin/sh\nyes mapreduce-worker | head -c 100\nexec sleep 61\n' \
+    >"$TMP/bin/chatty"
+printf '#!/bin/sh\nexec sleep 62 >&-\n' >"$TMP/bin/closer"
+chmod +x "$TMP/bin/chatty" "$TMP/bin/closer"
+for w in chatty closer; do
+	start=$(date +%s)
+	run "$MR" --worker "$TMP/bin/$w"
+	elapsed=$(($(date +%s) - start))
+	n=$(pgrep -f "^sleep 6[12]$" | wc -l)
+	if [ "$elapsed" -le 6 ] && [ "$n" -eq 0 ]; then
+		expect_fail "a --worker that $w and goes on: refused at once" 2 \
+		    "is not a worker of this mapreduce: it does not answer"
+	else
+		not_ok "a --worker that $w and goes on: refused at once" \
+		    "took $elapsed s, $n process(es) left" "$(describe_run)"
+	fi
+done
 run "$MPIEXEC" -n 1 "$MR" --timeout 3 : -n 2 /bin/true
 expect_fail "a static launch whose partners never start MPI: --timeout" \
     124 "^mapreduce: timed out: --timeout 3 expired$"
@@ -330,6 +348,55 @@ if [ "$n" -eq 0 ]; then
 else
 	not_ok "a worker stuck after its result: --timeout still ends it" \
 	    "$n worker(s) left" "$(describe_run)"
+fi
+PMI_SIZE=4 run "$MR" -w 1 -r 1:11
+check "a stray PMI_SIZE=4 in the environment" 0 \
+    "Sum of the products equals 55" ""
+run "$MPIEXEC" -n 1 sh -c "'$MR' -w 1 -r 1:11 && '$MR' -w 1 -r 1:12"
+expect_fail_out() {
+	if [ "$rc" -eq "$2" ] && [ "$(cat "$TMP/out")" = "$3" ] &&
+	    [ "$(wc -l <"$TMP/err")" -eq 1 ] && grep -Eq -- "$4" "$TMP/err"
+	then
+		ok "$1"
+	else
+		not_ok "$1" "expected exit $2, '$3' and one line: $4" \
+		    "$(describe_run)"
+	fi
+}
+expect_fail_out "a second mapreduce under one mpiexec: one line, exit 1" 1 \
+    "Sum of the products equals 55" \
+    "^mapreduce: an earlier MPI program under this mpiexec has used its connection"
+cat >"$TMP/abort0.c" <<'EOF'
+#include <mpi.h>
+#include "mapreduce.h"
+
+static int
+map(const struct mapreduce_batch *b, void *out)
+{
+	(void)b;
+	(void)out;
+	MPI_Abort(MPI_COMM_WORLD, 0);
+	return -1;
+}
+
+const struct mapreduce_kernel mapreduce_kernel = {
+	MAPREDUCE_KERNEL_VERSION, MAPREDUCE_INT64, "values", 1, 1, map
+};
+EOF
+mpicc=${MPICC:-$(dirname "$MPIEXEC")/mpicc}
+if "$mpicc" -I"$TOP" -shared -fPIC -o "$TMP/abort0.so" "$TMP/abort0.c" \
+    2>/dev/null; then
+	run "$MR" -w 2 -k "$TMP/abort0.so" -r 1:11
+	if [ "$rc" -eq 1 ] && ! [ -s "$TMP/out" ] && [ "$(tail -n 1 \
+	    "$TMP/err")" = "mapreduce: the run ended with status 0 but without a result (MPI_Abort with code 0?)" ]
+	then
+		ok "MPI_Abort(MPI_COMM_WORLD, 0) in a kernel: exit 1, not 0"
+	else
+		not_ok "MPI_Abort(MPI_COMM_WORLD, 0) in a kernel: exit 1, not 0" \
+		    "$(describe_run)"
+	fi
+else
+	skip "no mpicc at $mpicc for a kernel that calls MPI_Abort"
 fi
 
 done_testing
