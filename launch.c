@@ -31,10 +31,10 @@
 #endif
 #define PROBE_TIMEOUT_MS	5000	/* a worker answers in milliseconds */
 #define REEXEC_MARK	"MAPREDUCE_REEXEC"	/* set for the second start */
-#define TTY_MARK	"MAPREDUCE_TTY"		/* the user's stderr is a tty */
-#define ARGS_FILE	"MAPREDUCE_ARGS_FILE"	/* the arguments, when many */
+#define TTY_MARK	"MAPREDUCE_TTY"	/* the user's stderr is a tty */
+#define ARGS_FILE	"MAPREDUCE_ARGS_FILE"	/* many arguments */
 #define ARGS_MAX	256	/* arguments beyond go through ARGS_FILE */
-#define STOP_GRACE_S	10	/* after a forwarded signal, then SIGKILL */
+#define STOP_GRACE_S	10	/* then SIGKILL, after a signal */
 #define TICK_NS		100000000	/* the parent's poll: 100 ms */
 
 extern char **environ;
@@ -614,7 +614,8 @@ collect(pid_t pid, int outfd, int errfd, const sigset_t *mask,
 		if (n == -1 && errno != EINTR)
 			err(1, "ppoll");
 		if (stop_signal != 0 && stopped == 0) {
-			kill(pid, stop_signal == SIGHUP ? SIGTERM : stop_signal);
+			kill(pid, stop_signal == SIGHUP ? SIGTERM :
+			    stop_signal);
 			stopped = time(NULL);
 		} else if (stopped != 0 && time(NULL) - stopped > STOP_GRACE_S)
 			kill(-pid, SIGKILL);

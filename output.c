@@ -10,7 +10,8 @@
 
 #include "output.h"
 
-static void	print_result(const struct options *o, const struct result *r);
+static void	print_result(const struct options *o,
+		    const struct result *r);
 static void	print_name(const char *s);
 static void	print_json_string(const char *s);
 static size_t	utf8_len(const unsigned char *s);
