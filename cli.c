@@ -23,6 +23,7 @@ static int	fail_option(struct options *o, int ch, const char *longarg);
 static int	add_range(struct options *o, const char *spec);
 static int	parse_workers(struct options *o, const char *s);
 static int	parse_count(const char *s, long max, long *n);
+static int	parse_u64(const char *s, uint64_t *n);
 static int	check_lengths(struct options *o);
 static int	parse_kernel(struct options *o, const char *spec);
 static int	parse_word(struct options *o, const char *what, const char *s,
@@ -107,10 +108,10 @@ cli_parse(int argc, char *argv[], struct options *o)
 				return -1;
 			break;
 		case 'C':
-			if (parse_count(optarg, LONG_MAX, &n) == -1)
+			if (parse_u64(optarg, &o->chunk) == -1)
 				return fail(o, "bad chunk '%s': must be a count"
-				    " of elements from 1", optarg);
-			o->chunk = (uint64_t)n;
+				    " of elements, 1 to %" PRIu64, optarg,
+				    UINT64_MAX);
 			break;
 		case 'F':
 			if (parse_word(o, "format", optarg, format_names,
@@ -205,8 +206,10 @@ cli_help(void)
 "  mpiexec -n 1 -usize 17 mapreduce -r 1:101 -r 101:201\n"
 "\n"
 "Started without mpiexec, it starts itself again under the mpiexec it was\n"
-"built with, with one worker per processor unless -w says otherwise.  Where\n"
-"spawning is not possible, start the workers together with the manager:\n"
+"built with, with one worker per processor unless -w says otherwise, and\n"
+"stays as its parent: mpiexec reads no stdin, and only the result reaches\n"
+"stdout.  Where spawning is not possible, start the workers together with\n"
+"the manager:\n"
 "\n"
 "  mpiexec -n 1 mapreduce -r 1:101 -r 101:201 : -n 16 worker\n"
 "  mpiexec -n 17 mapreduce -r 1:101 -r 101:201   (rank 0 manages)\n"
@@ -235,8 +238,8 @@ cli_help(void)
 "      --schedule static|dynamic\n"
 "                      static (default): one block per worker; dynamic:\n"
 "                      chunks on request, for uneven maps\n"
-"      --chunk N       elements per dynamic chunk (default: enough for\n"
-"                      about 16 chunks per worker)\n"
+"      --chunk N       elements per dynamic chunk, 1 to 2^64-1 (default:\n"
+"                      enough for about 16 chunks per worker)\n"
 "      --format text|value|json\n"
 "                      the sentence (default), the value alone, or one JSON\n"
 "                      object with the run's facts\n"
@@ -252,17 +255,20 @@ cli_help(void)
 "                      %s/worker)\n"
 "  -h, --help          print this help and exit\n"
 "  -V, --version       print the version and the MPI library, and exit\n"
-"\n"
+"\n", CLI_WORKERS_MAX, LIBEXECDIR);
+	printf(
 "exit status:\n"
 "  0  the result was printed\n"
 "  1  a run-time failure: MPI, spawning, a worker that died or failed, no\n"
-"     worker executable, no mpiexec to start under; an expression that\n"
-"     raised for an element (the line names it and Python's error)\n"
+"     worker executable, no mpiexec to start under, an mpiexec that did not\n"
+"     start the manager; an expression that raised for an element (the\n"
+"     line names it and Python's error); or the output could not be\n"
+"     written (a full disk, a closed stdout)\n"
 "  2  bad command line or input, a bad kernel or expression (or -R product\n"
 "     of one whose values are all floats), or a -w that differs from the\n"
 "     workers started beside the manager\n"
-"  124  --timeout expired; 130, 143  interrupted by SIGINT, SIGTERM\n",
-	    CLI_WORKERS_MAX, LIBEXECDIR);
+"  124  --timeout expired; 129, 130, 143  interrupted by SIGHUP, SIGINT,\n"
+"     SIGTERM (one line, nothing on stdout)\n");
 }
 
 static int
@@ -439,6 +445,23 @@ parse_count(const char *s, long max, long *n)
 		return -1;
 	*n = strtol(p, NULL, 10);
 	return *n >= 1 && *n <= max ? 0 : -1;
+}
+
+/* A decimal count from 1 to 2^64 - 1 into *n; -1 if s is anything else. */
+static int
+parse_u64(const char *s, uint64_t *n)
+{
+	uint64_t v = 0;
+	const char *p;
+
+	if (*s == '\0' || strspn(s, "0123456789") != strlen(s))
+		return -1;
+	for (p = s; *p != '\0'; p++)
+		if (__builtin_mul_overflow(v, 10, &v) ||
+		    __builtin_add_overflow(v, (uint64_t)(*p - '0'), &v))
+			return -1;
+	*n = v;
+	return v >= 1 ? 0 : -1;
 }
 
 /* -k FILE.so[:SYMBOL]: the last colon splits, as a path may hold others. */

@@ -183,3 +183,17 @@ guard_fault(int index)
 		for (;;)
 			pause();
 }
+
+void
+guard_fault_late(int index)
+{
+	const char *spec;
+	char *how;
+
+	if ((spec = getenv("MAPREDUCE_FAULT")) == NULL ||
+	    strtol(spec, &how, 10) != index || how == spec ||
+	    strcmp(how, ":stall") != 0)
+		return;
+	for (;;)
+		pause();
+}

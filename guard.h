@@ -35,4 +35,10 @@ void	guard_running(const char *what);
  */
 void	guard_fault(int index);
 
+/*
+ * Worker `index`, after sending its result: with MAPREDUCE_FAULT=INDEX:stall,
+ * sleep for ever, as a worker stuck in its end would.
+ */
+void	guard_fault_late(int index);
+
 #endif /* MR_GUARD_H */

@@ -21,6 +21,7 @@
 
 #include "common.h"
 #include "launch.h"
+#include "output.h"
 
 #ifndef LIBEXECDIR
 #define LIBEXECDIR	"/usr/local/libexec/mapreduce"
@@ -30,24 +31,67 @@
 #endif
 #define PROBE_TIMEOUT_MS	5000	/* a worker answers in milliseconds */
 #define REEXEC_MARK	"MAPREDUCE_REEXEC"	/* set for the second start */
+#define TTY_MARK	"MAPREDUCE_TTY"	/* the user's stderr is a tty */
+#define ARGS_FILE	"MAPREDUCE_ARGS_FILE"	/* many arguments */
+#define ARGS_MAX	256	/* arguments beyond go through ARGS_FILE */
+#define STOP_GRACE_S	10	/* then SIGKILL, after a signal */
+#define TICK_NS		100000000	/* the parent's poll: 100 ms */
 
 extern char **environ;
+
+/* mpiexec's stdout, as the supervising parent collects it. */
+struct capture {
+	char *buf;		/* malloc(3)ed, NUL-terminated, or NULL */
+	size_t len, cap;
+};
 
 static int	self_path(char *buf, size_t len);
 static char	*executable(const char *path, const char *origin);
 static const char *probe(const char *path);
 static int	read_answer(int fd, char *buf, size_t len);
+static int	reap(pid_t pid, int *status);
 static int	started_by_process_manager(void);
+#ifndef OPEN_MPI
+static int	pmi_spent(void);
+#endif
 #ifndef OPEN_MPI
 static int	slurm_one_node(int workers);
 #endif
 static void	print_quoted(const char *arg);
+static void	pass_arguments(int argc, char **args, int n);
+static void	supervise(char **args, const char *token)
+		    __attribute__((noreturn));
+static void	print_command(char **args);
+static void	on_stop(int sig);
+static pid_t	spawn_mpiexec(char **args, const sigset_t *mask,
+		    const sigset_t *def, int *out, int *errfd);
+static int	collect(pid_t pid, int outfd, int errfd, const sigset_t *mask,
+		    struct capture *c);
+static void	take(struct pollfd *p, struct capture *c);
+static void	finish(const char *mpiexec, const char *token, int status,
+		    const struct capture *c) __attribute__((noreturn));
+static const char *find_line(const struct capture *c, const char *token);
+static int	write_all(int fd, const char *buf, size_t len);
 
+/* The first signal that stops a supervised run (see supervise()). */
+static volatile sig_atomic_t stop_signal;
+/* Bytes of mpiexec's stderr passed on to ours. */
+static size_t	stderr_bytes;
+/* The arguments' file (see pass_arguments()), and where they were cut. */
+static char	args_file[PATH_MAX];
+static int	cut_at;
+
+/*
+ * A stray PMI_SIZE in the environment, without a process manager, must
+ * not make a plain start take itself for one of several.
+ */
 int
 launch_world_size(void)
 {
 	const char *n;
 
+	if (!started_by_process_manager())
+		return 1;
 #ifdef OPEN_MPI
 	n = getenv("OMPI_COMM_WORLD_SIZE");
 #else
@@ -61,6 +105,8 @@ launch_world_rank(void)
 {
 	const char *r;
 
+	if (!started_by_process_manager())
+		return 0;
 #ifdef OPEN_MPI
 	r = getenv("OMPI_COMM_WORLD_RANK");
 #else
@@ -170,12 +216,11 @@ probe(const char *path)
 	}
 	got = read_answer(fd[0], answer, sizeof(answer));
 	close(fd[0]);
-	if (got == -1)
-		kill(-pid, SIGKILL);
-	while (waitpid(pid, &status, 0) == -1 && errno == EINTR)
-		;
 	snprintf(want, sizeof(want), MR_PROBE_ANSWER, MR_PROTOCOL_VERSION);
-	if (got == -1)
+	/* What is no worker may go on after its answer, or its EOF. */
+	if (got == -1 || strcmp(answer, want) != 0)
+		kill(-pid, SIGKILL);
+	if (reap(pid, &status) == -1 || got == -1)
 		return "it did not answer '" MR_PROBE_OPTION "' within 5 s";
 	if (strcmp(answer, want) == 0 && WIFEXITED(status) &&
 	    WEXITSTATUS(status) == 0)
@@ -188,6 +233,27 @@ probe(const char *path)
 		return why;
 	}
 	return "it does not answer '" MR_PROBE_OPTION "' as a worker does";
+}
+
+/*
+ * Wait for the probe to exit, PROBE_TIMEOUT_MS at most, then kill its
+ * process group; -1 if it had to be killed.
+ */
+static int
+reap(pid_t pid, int *status)
+{
+	struct timespec tick = { 0, 10000000 };		/* 10 ms */
+	int ms;
+
+	for (ms = 0; ms < PROBE_TIMEOUT_MS; ms += 10) {
+		if (waitpid(pid, status, WNOHANG) == pid)
+			return 0;
+		nanosleep(&tick, NULL);
+	}
+	kill(-pid, SIGKILL);
+	while (waitpid(pid, status, 0) == -1 && errno == EINTR)
+		;
+	return -1;
 }
 
 /* Read until EOF into buf (NUL-terminated); -1 on timeout. */
@@ -217,6 +283,26 @@ read_answer(int fd, char *buf, size_t len)
 	return 0;
 }
 
+#ifndef OPEN_MPI
+/*
+ * A PMI connection serves one process: a second mapreduce under the same
+ * mpiexec (mpiexec -n 1 sh -c 'mapreduce; mapreduce') finds it hung up,
+ * and MPI_Init would die of SIGPIPE on it, without a word.
+ */
+static int
+pmi_spent(void)
+{
+	struct pollfd pfd = { -1, POLLOUT | POLLRDHUP, 0 };
+	const char *fd;
+
+	if ((fd = getenv("PMI_FD")) == NULL)
+		return 0;
+	pfd.fd = atoi(fd);
+	return poll(&pfd, 1, 0) == 1 &&
+	    (pfd.revents & (POLLHUP | POLLRDHUP | POLLERR | POLLNVAL));
+}
+#endif
+
 /*
  * Process managers announce themselves in the environment.  Only those of
  * the MPI we are linked with count: under another MPI's mpiexec we would be
@@ -245,19 +331,29 @@ started_by_process_manager(void)
  * that spawns hangs for ever with MPICH 4.0.2.  So start again, under the
  * mpiexec we were built with: one manager process in a universe with room
  * for the workers.  REEXEC_MARK tells the second start that it is one, so
- * that an mpiexec whose variables we do not know cannot make us loop.
+ * that an mpiexec whose variables we do not know cannot make us loop; its
+ * value is the line with which the manager says that it runs (see
+ * supervise()).
  */
 void
 launch_under_process_manager(int argc, char *argv[], int workers)
 {
 	const char *mpiexec;
-	char **args, self[PATH_MAX];
+	char **args, self[PATH_MAX], token[64];
 	int n = 0, k;
 	char usize[32];
 	long cpus;
 
-	if (started_by_process_manager())
+	if (started_by_process_manager()) {
+#ifndef OPEN_MPI
+		if (pmi_spent())
+			errx(1, "an earlier MPI program under this mpiexec has"
+			    " used its connection to the process manager:"
+			    " start each mapreduce under an mpiexec of its"
+			    " own, or without one");
+#endif
 		return;
+	}
 	if ((mpiexec = getenv("MAPREDUCE_MPIEXEC")) == NULL || *mpiexec == '\0')
 		mpiexec = MPIEXEC;
 	if (getenv(REEXEC_MARK) != NULL)
@@ -296,18 +392,406 @@ launch_under_process_manager(int argc, char *argv[], int workers)
 #endif
 	args[n++] = self;
 	for (k = 1; k < argc; k++)
-		args[n++] = argv[k];
-	setenv(REEXEC_MARK, "1", 1);
-	execvp(mpiexec, args);
-	fprintf(stderr, "mapreduce: not started by mpiexec, and cannot run"
-	    " '%s': %s; run:", mpiexec, strerror(errno));
+		args[n + k - 1] = argv[k];
+	snprintf(token, sizeof(token), "mapreduce-started-%ld-%ld",
+	    (long)getpid(), (long)time(NULL));
+	setenv(REEXEC_MARK, token, 1);
+	if (isatty(STDERR_FILENO))
+		setenv(TTY_MARK, "1", 1);
+	else
+		unsetenv(TTY_MARK);
+	pass_arguments(argc, args, n);
+	supervise(args, token);
+}
+
+/*
+ * MPICH 4.0.2's mpiexec crashes (SIGSEGV) when given about 1000
+ * arguments.  Beyond ARGS_MAX, ours go to the manager in a file instead,
+ * NUL-separated, which the manager reads and removes
+ * (launch_read_arguments()); args[n] on is cut from mpiexec's command.
+ */
+static void
+pass_arguments(int argc, char **args, int n)
+{
+	const char *tmp;
+	size_t len;
+	int fd, k;
+
+	unsetenv(ARGS_FILE);
+	if (argc - 1 <= ARGS_MAX)
+		return;
+	if ((tmp = getenv("TMPDIR")) == NULL || *tmp == '\0')
+		tmp = "/tmp";
+	snprintf(args_file, sizeof(args_file), "%s/mapreduce-args.XXXXXX",
+	    tmp);
+	if ((fd = mkstemp(args_file)) == -1)
+		err(1, "%s", args_file);
+	for (k = n; k < n + argc - 1; k++) {
+		len = strlen(args[k]) + 1;
+		if (write(fd, args[k], len) != (ssize_t)len) {
+			unlink(args_file);
+			err(1, "%s", args_file);
+		}
+	}
+	close(fd);
+	setenv(ARGS_FILE, args_file, 1);
+	cut_at = n;
+}
+
+void
+launch_read_arguments(int *argc, char ***argv)
+{
+	static char *buf, **args;
+	const char *path;
+	size_t len = 0, cap = 0, i;
+	ssize_t got;
+	int fd, n = 1;
+
+	if ((path = getenv(ARGS_FILE)) == NULL || getenv(REEXEC_MARK) == NULL
+	    || !started_by_process_manager())
+		return;
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		err(1, "%s", path);
+	do {
+		if (len == cap && (buf = realloc(buf, cap = cap * 2 + 4096))
+		    == NULL)
+			err(1, NULL);
+		got = read(fd, buf + len, cap - len);
+	} while (got > 0 && (len += (size_t)got, 1));
+	if (got == -1)
+		err(1, "%s", path);
+	close(fd);
+	unlink(path);
+	for (i = 0; i < len; i++)
+		n += buf[i] == '\0';
+	if ((args = calloc((size_t)n + 1, sizeof(*args))) == NULL)
+		err(1, NULL);
+	args[0] = (*argv)[0];
+	for (i = 0, n = 1; i < len; i += strlen(buf + i) + 1)
+		args[n++] = buf + i;
+	*argc = n;
+	*argv = args;
+}
+
+/*
+ * The parent of a plain start stays, to be a good citizen in a shell
+ * script.  mpiexec (hydra) would read our stdin, write traces of its own
+ * on stdout and stderr, and take a failed write of the result, a second
+ * SIGINT or a closed stderr as reasons for a page of trace.  So mpiexec
+ * gets /dev/null as stdin and two pipes, and a process group of its own,
+ * so that a signal to ours (a terminal's ^C, timeout(1)) reaches it once,
+ * from us.  The manager first prints token, a line, so that we know that
+ * it runs; what follows is the result, which we print only when the run
+ * succeeded, and ourselves, so that a write error is ours to report.
+ * stderr passes through as it comes, until a signal stops the run.
+ */
+static void
+supervise(char **args, const char *token)
+{
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
+	struct capture out = { NULL, 0, 0 };
+	struct sigaction sa, was;
+	sigset_t block, old;
+	pid_t pid;
+	int outfd, errfd;
+	size_t i;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_stop;
+	sigemptyset(&sa.sa_mask);
+	sigemptyset(&block);
+	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
+		/* Ignored, as nohup or sh's & leave them: so be it. */
+		if (sigaction(sigs[i], NULL, &was) == 0 &&
+		    was.sa_handler == SIG_IGN)
+			continue;
+		sigaction(sigs[i], &sa, NULL);
+		sigaddset(&block, sigs[i]);
+	}
+	sigprocmask(SIG_BLOCK, &block, &old);
+	output_release_stdout();	/* for the result alone */
+	if ((pid = spawn_mpiexec(args, &old, &block, &outfd, &errfd)) == -1) {
+		if (args_file[0] != '\0')
+			unlink(args_file);
+		fprintf(stderr, "mapreduce: not started by mpiexec, and cannot"
+		    " run '%s': %s; run:", args[0], strerror(errno));
+		print_command(args);
+		exit(1);
+	}
+	finish(args[0], token, collect(pid, outfd, errfd, &old, &out), &out);
+}
+
+/* " mpiexec ARGS...\n" on stderr, as a shell reads it back. */
+static void
+print_command(char **args)
+{
+	int k;
+
 	fprintf(stderr, " mpiexec");	/* whichever the user's MPI has */
-	for (k = 1; k < n; k++) {
+	for (k = 1; args[k] != NULL; k++) {
 		fputc(' ', stderr);
 		print_quoted(args[k]);
 	}
 	fputc('\n', stderr);
-	exit(1);
+}
+
+static void
+on_stop(int sig)
+{
+	if (stop_signal == 0)
+		stop_signal = sig;
+}
+
+/*
+ * mpiexec with stdin on /dev/null, stdout and stderr on pipes (*out and
+ * *errfd), in a process group of its own, with signal mask mask and the
+ * signals of def at their default; its pid, or -1 with errno set.  Without
+ * the arguments from cut_at on when they go through a file.
+ */
+static pid_t
+spawn_mpiexec(char **args, const sigset_t *mask, const sigset_t *def,
+    int *out, int *errfd)
+{
+	posix_spawn_file_actions_t fa;
+	posix_spawnattr_t attr;
+	char *cut = NULL;
+	int o[2], e[2], rc;
+	pid_t pid;
+
+	if (pipe2(o, O_CLOEXEC) == -1 || pipe2(e, O_CLOEXEC) == -1)
+		err(1, "pipe");
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_addopen(&fa, STDIN_FILENO, "/dev/null",
+	    O_RDONLY, 0);
+	posix_spawn_file_actions_adddup2(&fa, o[1], STDOUT_FILENO);
+	posix_spawn_file_actions_adddup2(&fa, e[1], STDERR_FILENO);
+	posix_spawnattr_init(&attr);
+	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP |
+	    POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+	posix_spawnattr_setpgroup(&attr, 0);
+	posix_spawnattr_setsigmask(&attr, mask);
+	posix_spawnattr_setsigdefault(&attr, def);
+	if (cut_at > 0) {
+		cut = args[cut_at];
+		args[cut_at] = NULL;
+	}
+	rc = posix_spawnp(&pid, args[0], &fa, &attr, args, environ);
+	if (cut_at > 0)
+		args[cut_at] = cut;
+	posix_spawnattr_destroy(&attr);
+	posix_spawn_file_actions_destroy(&fa);
+	close(o[1]);
+	close(e[1]);
+	if (rc != 0) {
+		close(o[0]);
+		close(e[0]);
+		errno = rc;
+		return -1;
+	}
+	*out = o[0];
+	*errfd = e[0];
+	return pid;
+}
+
+/*
+ * Until mpiexec has exited and its pipes are drained: its stdout into c,
+ * its stderr to ours (nothing once a signal stops the run).  The first
+ * SIGINT, SIGTERM or SIGHUP (as SIGTERM) goes on to mpiexec, once: hydra
+ * takes a second SIGINT as an order to abort by force, with a page of
+ * trace.  Returns mpiexec's wait status.
+ */
+static int
+collect(pid_t pid, int outfd, int errfd, const sigset_t *mask,
+    struct capture *c)
+{
+	struct timespec tick = { 0, TICK_NS }, zero = { 0, 0 };
+	struct pollfd pfd[2] = { { outfd, POLLIN, 0 }, { errfd, POLLIN, 0 } };
+	time_t stopped = 0;
+	int status = 0, exited = 0, n;
+
+	for (;;) {
+		n = ppoll(pfd, 2, exited ? &zero : &tick, mask);
+		if (n == -1 && errno != EINTR)
+			err(1, "ppoll");
+		if (stop_signal != 0 && stopped == 0) {
+			kill(pid, stop_signal == SIGHUP ? SIGTERM :
+			    stop_signal);
+			stopped = time(NULL);
+		} else if (stopped != 0 && time(NULL) - stopped > STOP_GRACE_S)
+			kill(-pid, SIGKILL);
+		if (n > 0) {
+			take(&pfd[0], c);
+			take(&pfd[1], NULL);
+		}
+		if ((pfd[0].fd == -1 && pfd[1].fd == -1) || (exited && n == 0))
+			break;
+		if (!exited && waitpid(pid, &status, WNOHANG) == pid)
+			exited = 1;
+	}
+	while (!exited && waitpid(pid, &status, 0) == -1 && errno == EINTR)
+		;
+	if (pfd[0].fd != -1)
+		close(pfd[0].fd);
+	if (pfd[1].fd != -1)
+		close(pfd[1].fd);
+	return status;
+}
+
+/*
+ * Read what p's pipe holds: into c, or with c NULL to our stderr (unless a
+ * signal stopped the run).  At its end, p->fd becomes -1.
+ */
+static void
+take(struct pollfd *p, struct capture *c)
+{
+	char buf[4096];
+	ssize_t n;
+
+	if (p->fd == -1 || !(p->revents & (POLLIN | POLLHUP | POLLERR)))
+		return;
+	if ((n = read(p->fd, buf, sizeof(buf))) == -1 && errno == EINTR)
+		return;
+	if (n <= 0) {
+		close(p->fd);
+		p->fd = -1;
+		return;
+	}
+	if (c == NULL) {
+		if (stop_signal == 0 && write_all(STDERR_FILENO, buf,
+		    (size_t)n) == 0)
+			stderr_bytes += (size_t)n;
+		return;
+	}
+	if (c->len + (size_t)n + 1 > c->cap &&
+	    (c->buf = realloc(c->buf, c->cap = (c->len + (size_t)n) * 2 + 1))
+	    == NULL)
+		err(1, NULL);
+	memcpy(c->buf + c->len, buf, (size_t)n);
+	c->len += (size_t)n;
+	c->buf[c->len] = '\0';
+}
+
+/*
+ * The run is over: say why it stopped, or print the result, or pass on the
+ * manager's failure, whose line is already said.  Exit 0 only when the
+ * result is written.
+ */
+static void
+finish(const char *mpiexec, const char *token, int status,
+    const struct capture *c)
+{
+	const char *result;
+	char how[64];
+
+	if (args_file[0] != '\0')
+		unlink(args_file);
+	/*
+	 * A signal to mpiexec itself: the manager's line may be lost as
+	 * hydra tears the run down (1 run in 3 or so).
+	 */
+	if (stop_signal == 0 && stderr_bytes == 0 && WIFEXITED(status) &&
+	    (WEXITSTATUS(status) == 128 + SIGINT ||
+	    WEXITSTATUS(status) == 128 + SIGTERM))
+		stop_signal = WEXITSTATUS(status) - 128;
+	if (stop_signal != 0) {
+		if (isatty(STDERR_FILENO))
+			fputs("\r\033[K", stderr);	/* a progress line */
+		warnx("%s", stop_signal == SIGINT ? "interrupted (SIGINT)" :
+		    stop_signal == SIGTERM ? "terminated (SIGTERM)" :
+		    "hung up (SIGHUP)");
+		exit(128 + stop_signal);
+	}
+	if ((result = find_line(c, token)) == NULL) {
+		if (WIFEXITED(status))
+			snprintf(how, sizeof(how), "exited with status %d",
+			    WEXITSTATUS(status));
+		else
+			snprintf(how, sizeof(how), "was killed by signal %d",
+			    WTERMSIG(status));
+		errx(1, "'%s' %s without starting mapreduce", mpiexec, how);
+	}
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+		exit(WIFEXITED(status) ? WEXITSTATUS(status) :
+		    128 + WTERMSIG(status));
+	if (*result == '\0')	/* as after MPI_Abort(comm, 0) */
+		errx(1, "the run ended with status 0 but without a result"
+		    " (MPI_Abort with code 0?)");
+	if (write_all(STDOUT_FILENO, result, c->len - (size_t)(result -
+	    c->buf)) == -1)
+		err(1, "stdout");
+	exit(0);
+}
+
+/* What follows the line "token" in c, or NULL when it is not there. */
+static const char *
+find_line(const struct capture *c, const char *token)
+{
+	size_t len = strlen(token);
+	const char *p = c->buf;
+
+	if (p == NULL)
+		return NULL;
+	while ((p = memmem(p, c->len - (size_t)(p - c->buf), token, len))
+	    != NULL) {
+		if ((p == c->buf || p[-1] == '\n') && p[len] == '\n')
+			return p + len + 1;
+		p += len;
+	}
+	return NULL;
+}
+
+/* write(2) all of buf, through short writes; -1 with errno on failure. */
+static int
+write_all(int fd, const char *buf, size_t len)
+{
+	ssize_t n;
+
+	while (len > 0) {
+		if ((n = write(fd, buf, len)) == -1) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		buf += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+void
+launch_announce(void)
+{
+	const char *token;
+
+	if ((token = getenv(REEXEC_MARK)) != NULL &&
+	    started_by_process_manager() && launch_world_size() == 1)
+		dprintf(STDOUT_FILENO, "%s\n", token);
+}
+
+int
+launch_stderr_is_tty(void)
+{
+	const char *tty;
+
+	if (isatty(STDERR_FILENO))
+		return 1;
+	return getenv(REEXEC_MARK) != NULL && (tty = getenv(TTY_MARK)) !=
+	    NULL && strcmp(tty, "1") == 0;
+}
+
+void
+launch_reopen_std(void)
+{
+	int fd;
+
+	/*
+	 * A closed stdout becomes /dev/null for reading, so that the result's
+	 * write still fails (EBADF), as it would have.
+	 */
+	for (fd = STDIN_FILENO; fd <= STDERR_FILENO; fd++)
+		if (fcntl(fd, F_GETFD) == -1 && open("/dev/null",
+		    fd == STDERR_FILENO ? O_WRONLY : O_RDONLY) != fd)
+			_exit(1);
 }
 
 #ifndef OPEN_MPI

@@ -74,18 +74,24 @@ main(int argc, char *argv[])
 	int nworkers, failed, rank, size;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
+	launch_reopen_std();
+	launch_read_arguments(&argc, &argv);
 	if (cli_parse(argc, argv, &opt) == -1)
 		refuse("%s (try 'mapreduce --help')", opt.error);
 	if (opt.help || opt.version) {
+		failed = 0;
 		if (launch_world_rank() == 0) {	/* static launch: rank 0 */
 			if (opt.help)
 				cli_help();
 			else
 				print_version();
+			failed = output_check_stdout() == -1;
 		}
-		end_static_launch(0);
-		return 0;
+		end_static_launch(failed);
+		return failed;
 	}
+	launch_announce();
+	output_hold_stdout();
 	if (opt.kernel != NULL)
 		check_kernel(&opt, &ki);
 	if (opt.expr != NULL)
@@ -96,12 +102,17 @@ main(int argc, char *argv[])
 	} else
 		guard_worker(0);	/* ranks 1..N work: guard them */
 
+	/*
+	 * Armed before MPI_Init, which waits for ever for partners of a
+	 * static launch that never start MPI.  The other ranks work, as
+	 * spawned workers do.
+	 */
+	if (launch_world_rank() == 0)
+		transport_arm(opt.timeout);
 	MPI_Init(&argc, &argv);
 	MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_RETURN);
 	MPI_Comm_rank(MPI_COMM_WORLD, &rank);
 	MPI_Comm_size(MPI_COMM_WORLD, &size);
-	if (rank == 0)		/* the others work, as spawned workers do */
-		transport_arm(opt.timeout);
 	if (size > 1) {			/* the workers came with us */
 		require_matching_workers(opt.workers, size - 1, rank);
 		inter = transport_static(rank == 0);
@@ -127,7 +138,7 @@ main(int argc, char *argv[])
 
 	if ((res = calloc((size_t)nworkers, sizeof(*res))) == NULL)
 		transport_fail("out of memory");
-	if (opt.progress || isatty(STDERR_FILENO))
+	if (opt.progress || launch_stderr_is_tty())
 		prog = progress_start(inter, nworkers, opt.length);
 	send_work(inter, &opt, &ki, prog != NULL, nworkers);
 	partial_init(&result, opt.reduce, ki.doubles);
@@ -138,9 +149,10 @@ main(int argc, char *argv[])
 	}
 	if (prog != NULL)
 		progress_finish(prog, res);
-	transport_disarm();
+	/* The stop and the disconnect wait for every worker: still timed. */
 	transport_send_stop(inter, failed);
 	transport_disconnect(&inter);
+	transport_disarm();
 	MPI_Finalize();
 
 	if (!failed) {
@@ -151,8 +163,6 @@ main(int argc, char *argv[])
 		    ki.spec : NULL, ki.name, nworkers, seconds_since(&t0) });
 		free(value);
 	}
-	if (fflush(stdout) == EOF || ferror(stdout))
-		err(1, "stdout");
 	if (opt.verbose)
 		output_statistics(res, nworkers);
 	partial_free(&result);

@@ -17,9 +17,27 @@ struct result {
 };
 
 /*
- * On stdout, as o->format says: the sentence ("Sum of the products equals
- * 843350", its words from the operations or the kernel), the value alone,
- * or one JSON object (the result a string, so that no digit is lost).
+ * Keep the real stdout for the result alone: from here on, fd 1 is
+ * stderr, so that what a kernel or a library writes to stdout never mixes
+ * with the result.
+ */
+void	output_hold_stdout(void);
+/* fd 1 is the real stdout again. */
+void	output_release_stdout(void);
+
+/*
+ * Flush stdout; on a write error (a full disk, a closed stdout), print
+ * "mapreduce: stdout: reason" and return -1, else 0.
+ */
+int	output_check_stdout(void);
+
+/*
+ * On the real stdout (output_hold_stdout()), exiting with 1 and one line
+ * when it cannot be written, as o->format says: the sentence ("Sum of the
+ * products equals 843350", its words from the operations or the kernel,
+ * control characters in them as \xHH), the value alone, or one JSON
+ * object (the result a string, so that no digit is lost; bytes that are
+ * not UTF-8 as \ufffd).
  */
 void	output_result(const struct options *o, const struct result *r);
 

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "common.h"
+#include "launch.h"
 #include "progress.h"
 #include "transport.h"
 
@@ -46,7 +47,7 @@ progress_start(MPI_Comm inter, int nworkers, uint64_t total)
 	p->nworkers = nworkers;
 	p->total = total;
 	p->start = p->shown = seconds();
-	p->tty = isatty(STDERR_FILENO);
+	p->tty = launch_stderr_is_tty();
 	transport_on_wait(on_wait, p);
 	return p;
 }

@@ -11,6 +11,9 @@
 #define PENDING_MAX	((int128)1 << 62)	/* |pending * v| < 2^124 */
 
 static void	product_flush(struct partial *p);
+static void	product_push(struct partial *p, const mpz_t v);
+static void	product_value(const struct partial *p, mpz_t v);
+static void	product_release(struct partial *p);
 static void	integer_value(const struct partial *p, mpz_t v);
 static void	best_mpz(struct partial *p, const mpz_t v);
 static void	best_doubles(struct partial *p, const double *v, size_t n);
@@ -43,6 +46,7 @@ void
 partial_free(struct partial *p)
 {
 	acc_release(&p->sum);
+	product_release(p);
 	mpz_clear(p->big);
 	dsum_clear(&p->dsum);
 }
@@ -102,7 +106,7 @@ partial_add_mpz(struct partial *p, const mpz_t v)
 		break;
 	case MR_REDUCE_PRODUCT:
 		product_flush(p);
-		mpz_mul(p->big, p->big, v);
+		product_push(p, v);
 		break;
 	default:
 		best_mpz(p, v);
@@ -207,9 +211,66 @@ product_flush(struct partial *p)
 		return;
 	mpz_init(t);
 	arith_set_i128(t, p->pending);
-	mpz_mul(p->big, p->big, t);
+	product_push(p, t);
 	mpz_clear(t);
 	p->pending = 1;
+}
+
+/*
+ * A product of n factors multiplied into one growing number costs
+ * O(n^2): each factor is multiplied by all the others' product.  The
+ * factors are the leaves of a binary tree instead, as a binary counter
+ * holds them: tree[i], when bit i of tree_used is set, is the product of
+ * 2^i leaves, and two products of as many leaves are multiplied together
+ * as soon as there are two, so that GMP multiplies numbers of about equal
+ * size, in O(M(n) log n).  A zero factor makes the product 0 for good
+ * (big, otherwise 1).
+ */
+static void
+product_push(struct partial *p, const mpz_t v)
+{
+	mpz_t x;
+	int i;
+
+	if (mpz_sgn(v) == 0) {
+		mpz_set_ui(p->big, 0);
+		product_release(p);
+		return;
+	}
+	mpz_init_set(x, v);
+	for (i = 0; p->tree_used >> i & 1; i++) {
+		mpz_mul(x, x, p->tree[i]);
+		mpz_clear(p->tree[i]);
+	}
+	p->tree_used &= ~(((uint64_t)1 << i) - 1);
+	p->tree_used |= (uint64_t)1 << i;
+	mpz_init(p->tree[i]);
+	mpz_swap(p->tree[i], x);
+	mpz_clear(x);
+}
+
+/* The product so far, into v (initialised): the smaller levels first. */
+static void
+product_value(const struct partial *p, mpz_t v)
+{
+	int i;
+
+	arith_set_i128(v, p->pending);
+	mpz_mul(v, v, p->big);
+	for (i = 0; i < 64 && mpz_sgn(v) != 0; i++)
+		if (p->tree_used >> i & 1)
+			mpz_mul(v, v, p->tree[i]);
+}
+
+static void
+product_release(struct partial *p)
+{
+	int i;
+
+	for (i = 0; i < 64; i++)
+		if (p->tree_used >> i & 1)
+			mpz_clear(p->tree[i]);
+	p->tree_used = 0;
 }
 
 static void
@@ -229,10 +290,9 @@ integer_value(const struct partial *p, mpz_t v)
 {
 	if (p->op == MR_REDUCE_SUM)
 		acc_get(&p->sum, v);
-	else if (p->op == MR_REDUCE_PRODUCT) {
-		arith_set_i128(v, p->pending);
-		mpz_mul(v, v, p->big);
-	} else if (p->big_best)
+	else if (p->op == MR_REDUCE_PRODUCT)
+		product_value(p, v);
+	else if (p->big_best)
 		mpz_set(v, p->big);
 	else
 		arith_set_i128(v, p->small);

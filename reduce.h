@@ -37,6 +37,8 @@ struct partial {
 	int128 small;		/* integers, min/max while all fit int128 */
 	int big_best;		/* min/max: the best is in big, not small */
 	int128 pending;		/* product: factors not yet multiplied in */
+	mpz_t tree[64];		/* product: tree[i], of 2^i leaves */
+	uint64_t tree_used;	/* product: bit i, tree[i] is set */
 	struct dsum dsum;	/* doubles, sum */
 	double best;		/* doubles, min/max */
 };

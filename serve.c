@@ -89,6 +89,7 @@ serve(MPI_Comm *manager)
 	    res.status == MR_STATUS_EXPR ? len : 0;
 	transport_send_result(*manager, &res);
 	transport_send_bytes(*manager, bytes, (int)res.size);
+	guard_fault_late(index);
 
 	transport_recv_stop(*manager);
 	transport_disconnect(manager);

@@ -26,6 +26,7 @@ static void	wait_status(MPI_Request *req, MPI_Status *st, const char *what);
 static void	die_with_parent(void);
 static void	abort_quietly(int code, int pause) __attribute__((noreturn));
 static void	on_signal(int sig);
+static void	abort_early(int code) __attribute__((noreturn));
 
 /* transport_on_wait()'s function and its argument. */
 static void	(*wait_fn)(void *);
@@ -33,6 +34,8 @@ static void	*wait_arg;
 
 /* The line on_signal() prints for SIGALRM, made in advance. */
 static char	timeout_msg[80];
+/* hydra's PMI-1 socket (PMI_FD), or -1: see abort_early(). */
+static int	pmi_fd = -1;
 
 /*
  * When a worker dies, the manager and the other workers see their
@@ -82,6 +85,8 @@ transport_arm(unsigned seconds)
 	sigaction(SIGALRM, &sa, NULL);
 	snprintf(timeout_msg, sizeof(timeout_msg),
 	    "mapreduce: timed out: --timeout %u expired\n", seconds);
+	if (getenv("PMI_FD") != NULL && getenv("MPI_LOCALNRANKS") != NULL)
+		pmi_fd = atoi(getenv("PMI_FD"));
 	alarm(seconds);
 	die_with_parent();
 }
@@ -124,14 +129,40 @@ static void
 abort_quietly(int code, int pause)
 {
 	struct timespec ts = { 0, ABORT_PAUSE_NS };
-	int fd;
+	int fd, up = 0;
 
 	if (pause)
 		nanosleep(&ts, NULL);
 	if ((fd = open("/dev/null", O_WRONLY)) != -1)
 		dup2(fd, STDERR_FILENO);
+	if (MPI_Initialized(&up) != MPI_SUCCESS || !up)
+		abort_early(code);
 	MPI_Abort(MPI_COMM_WORLD, code);
 	_exit(code);	/* MPI_Abort should not return; be sure */
+}
+
+/*
+ * Before MPI_Init has returned, MPI_Abort is not to be called: ask hydra
+ * to end the run, in the words of MPICH's PMI-1 wire protocol, as the
+ * guard does (guard.c).  Elsewhere, just go.
+ */
+static void
+abort_early(int code)
+{
+	char cmd[32] = "cmd=abort exitcode=";
+	size_t n = strlen(cmd);
+
+	if (pmi_fd != -1) {
+		if (code >= 100)
+			cmd[n++] = (char)('0' + code / 100);
+		if (code >= 10)
+			cmd[n++] = (char)('0' + code / 10 % 10);
+		cmd[n++] = (char)('0' + code % 10);
+		cmd[n++] = '\n';
+		if (write(pmi_fd, cmd, n) == (ssize_t)n)
+			sleep(10);	/* hydra ends us first */
+	}
+	_exit(code);
 }
 
 /* The process manager's proxy is our parent: go when it goes. */

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <mpi.h>
 
@@ -22,6 +23,11 @@ main(int argc, char *argv[])
 		printf(MR_PROBE_ANSWER, MR_PROTOCOL_VERSION);
 		return fflush(stdout) == 0 ? 0 : 1;
 	}
+	/*
+	 * A worker prints nothing on stdout: what a kernel writes there goes
+	 * to stderr, never into the result's stream.
+	 */
+	dup2(STDERR_FILENO, STDOUT_FILENO);
 	spawned = argc == 2 && strcmp(argv[1], MR_SPAWNED_OPTION) == 0;
 #ifdef MPICH_VERSION
 	/*
