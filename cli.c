@@ -23,15 +23,17 @@ static int	parse_workers(struct options *o, const char *s);
 static int	parse_count(const char *s, long max, long *n);
 static int	check_lengths(struct options *o);
 static int	parse_kernel(struct options *o, const char *spec);
+static int	parse_reduce(struct options *o, const char *spec);
+static int	is_python(const char *path);
 static int	parse_word(struct options *o, const char *what, const char *s,
 		    const char *const *words, int *value);
 static int	check_operations(struct options *o);
 
 /* Names of enum mr_map and enum mr_reduce values, by value. */
 const char *const cli_map_names[] = { "", "product", "sum", "min", "max",
-    "square", "kernel", NULL };
+    "square", "kernel", "python", NULL };
 const char *const cli_reduce_names[] = { "", "sum", "product", "min", "max",
-    NULL };
+    "python", NULL };
 static const char *const schedule_names[] = { "static", "dynamic", NULL };
 static const char *const format_names[] = { "text", "value", "json", NULL };
 
@@ -44,6 +46,7 @@ static const struct option longopts[] = {
 	{ "chunk",	required_argument,	NULL,	'C' },
 	{ "format",	required_argument,	NULL,	'F' },
 	{ "progress",	no_argument,		NULL,	'P' },
+	{ "batch",	no_argument,		NULL,	'B' },
 	{ "truncate",	no_argument,		NULL,	't' },
 	{ "verbose",	no_argument,		NULL,	'v' },
 	{ "workers",	required_argument,	NULL,	'w' },
@@ -83,8 +86,7 @@ cli_parse(int argc, char *argv[], struct options *o)
 			map_given = 1;
 			break;
 		case 'R':
-			if (parse_word(o, "reduce", optarg, cli_reduce_names,
-			    &o->reduce) == -1)
+			if (parse_reduce(o, optarg) == -1)
 				return -1;
 			break;
 		case 'k':
@@ -109,6 +111,9 @@ cli_parse(int argc, char *argv[], struct options *o)
 			break;
 		case 'P':
 			o->progress = 1;
+			break;
+		case 'B':
+			o->batch = 1;
 			break;
 		case 't':
 			o->truncate = 1;
@@ -160,7 +165,10 @@ cli_release(struct options *o)
 {
 	free(o->ranges);
 	free(o->kernel);
+	free(o->pyreduce);
 	o->ranges = NULL;
+	o->pyreduce = NULL;
+	o->pyreduce_func = NULL;
 	o->nranges = 0;
 	o->kernel = NULL;
 	o->symbol = NULL;
@@ -170,7 +178,8 @@ void
 cli_help(void)
 {
 	printf(
-"usage: mapreduce [-tv] [-m OP | -k FILE.so[:SYMBOL]] [-R OP] [-w N]\n"
+"usage: mapreduce [-tv] [-m OP | -k FILE.so[:SYMBOL] | -k FILE.py:FUNC\n"
+"                 [--batch]] [-R OP | -R FILE.py:FUNC] [-w N]\n"
 "                 [--schedule static|dynamic] [--chunk N]\n"
 "                 [--format text|value|json] [--progress]\n"
 "                 [--timeout SECONDS] [--worker PATH]\n"
@@ -203,9 +212,18 @@ cli_help(void)
 "  -k, --kernel FILE.so[:SYMBOL]\n"
 "                      map with a user kernel (mapreduce.h; SYMBOL defaults\n"
 "                      to mapreduce_kernel), loaded by every worker\n"
+"  -k, --kernel FILE.py:FUNC\n"
+"                      map with a Python function of one argument per\n"
+"                      range, called with Python ints; it returns an int,\n"
+"                      a float or a bool\n"
+"      --batch         FUNC takes one numpy int64 array per range (a few\n"
+"                      thousand elements) and returns as many values\n"
 "  -R, --reduce OP     sum (default), product, min or max of the values;\n"
 "                      integers exact at any size, doubles summed exactly\n"
 "                      and rounded once\n"
+"  -R, --reduce FILE.py:FUNC\n"
+"                      reduce with a Python function of two arguments, as\n"
+"                      functools.reduce(FUNC, values) (needs -k FILE.py)\n"
 "      --schedule static|dynamic\n"
 "                      static (default): one block per worker; dynamic:\n"
 "                      chunks on request, for uneven maps\n"
@@ -229,10 +247,11 @@ cli_help(void)
 "\n"
 "exit status:\n"
 "  0  the result was printed\n"
-"  1  a run-time failure: MPI, spawning, a worker that died or failed, no\n"
-"     worker executable, no mpiexec to start under\n"
-"  2  bad command line or input, a bad kernel, or a -w that differs from\n"
-"     the workers started beside the manager\n"
+"  1  a run-time failure: MPI, spawning, a worker that died or failed, a\n"
+"     Python function that raised or returned something else than a\n"
+"     number, no worker executable, no mpiexec to start under\n"
+"  2  bad command line or input, a bad kernel or Python file, or a -w that\n"
+"     differs from the workers started beside the manager\n"
 "  124  --timeout expired; 130, 143  interrupted by SIGINT, SIGTERM\n",
 	    CLI_WORKERS_MAX, LIBEXECDIR);
 }
@@ -358,7 +377,48 @@ parse_kernel(struct options *o, const char *spec)
 			    spec);
 	}
 	o->map = MR_MAP_KERNEL;
+	if (!is_python(o->kernel))
+		return 0;
+	if (o->symbol == NULL)
+		return fail(o, "bad kernel '%s': FILE.py:FUNC names the"
+		    " function", spec);
+	o->map = MR_MAP_PYTHON;
 	return 0;
+}
+
+/* -R OP, or -R FILE.py:FUNC: a Python function of two arguments. */
+static int
+parse_reduce(struct options *o, const char *spec)
+{
+	char *colon;
+
+	if ((colon = strrchr(spec, ':')) == NULL || strchr(colon, '/') ||
+	    colon - spec < 4 || strncmp(colon - 3, ".py", 3) != 0) {
+		if (is_python(spec))
+			return fail(o, "bad reduce '%s': FILE.py:FUNC names"
+			    " the function", spec);
+		return parse_word(o, "reduce", spec, cli_reduce_names,
+		    &o->reduce);
+	}
+	free(o->pyreduce);
+	if ((o->pyreduce = strdup(spec)) == NULL)
+		return fail(o, "out of memory");
+	o->pyreduce[colon - spec] = '\0';
+	o->pyreduce_func = o->pyreduce + (colon - spec) + 1;
+	if (*o->pyreduce_func == '\0' || !is_python(o->pyreduce))
+		return fail(o, "bad reduce '%s': FILE.py:FUNC", spec);
+	o->reduce = MR_REDUCE_PYTHON;
+	return 0;
+}
+
+/* A file name that ends in ".py", with something before. */
+static int
+is_python(const char *path)
+{
+	size_t n = strlen(path);
+
+	return n > 3 && strcmp(path + n - 3, ".py") == 0 &&
+	    path[n - 4] != '/';
 }
 
 /* One of words (index 0 unused when it is ""), into *value. */
@@ -370,7 +430,8 @@ parse_word(struct options *o, const char *what, const char *s,
 	int i;
 
 	for (i = 0; words[i] != NULL; i++) {
-		if (words[i][0] == '\0' || strcmp(words[i], "kernel") == 0)
+		if (words[i][0] == '\0' || strcmp(words[i], "kernel") == 0 ||
+		    strcmp(words[i], "python") == 0)
 			continue;
 		if (strcmp(s, words[i]) == 0) {
 			*value = i;
@@ -398,6 +459,14 @@ check_operations(struct options *o)
 		    cli_reduce_names[o->reduce]);
 	if (o->chunk != 0 && o->schedule != MR_SCHEDULE_DYNAMIC)
 		return fail(o, "--chunk needs --schedule dynamic");
+	if (o->reduce == MR_REDUCE_PYTHON && o->map != MR_MAP_PYTHON)
+		return fail(o, "-R FILE.py:FUNC needs a Python map,"
+		    " -k FILE.py:FUNC");
+	if (o->reduce == MR_REDUCE_PYTHON && o->length == 0)
+		return fail(o, "-R %s of an empty map has no value",
+		    o->pyreduce_func);
+	if (o->batch && o->map != MR_MAP_PYTHON)
+		return fail(o, "--batch needs a Python map, -k FILE.py:FUNC");
 	return 0;
 }
 

@@ -18,7 +18,9 @@
  *   1. MPI_Ibcast   struct mr_task           what to compute
  *   2. MPI_Ibcast   struct mr_range[arity]   the ranges themselves
  *      MPI_Ibcast   char[kernel_len]         only with a user kernel:
- *                                            "PATH\0SYMBOL\0"
+ *                                            "PATH\0SYMBOL\0"; with a
+ *                                            Python function, pyload.h's
+ *                                            spec
  *   3. MPI_Iscatter struct mr_block          one block of indices per worker
  *      (each worker now evaluates and reduces the elements of its block;
  *      with MR_SCHEDULE_DYNAMIC it then asks for more, point to point:
@@ -43,7 +45,7 @@
  * and MR_PROTOCOL_VERSION catches a worker from another one.
  */
 
-#define MR_PROTOCOL_VERSION	3	/* bump on any change to this file */
+#define MR_PROTOCOL_VERSION	4	/* bump on any change to this file */
 #define MR_MAGIC		0x6d72	/* "mr": a sanity check on every struct */
 #define MR_TAG_STATIC		0x6d72	/* MPI_Intercomm_create in a static launch */
 #define MR_TAG_REQUEST		1	/* dynamic schedule: a worker asks */
@@ -68,7 +70,8 @@ enum mr_map {
 	MR_MAP_MIN,			/* the least of x_1, x_2, ... */
 	MR_MAP_MAX,			/* the greatest */
 	MR_MAP_SQUARE,			/* x_1 * x_1, arity 1 */
-	MR_MAP_KERNEL			/* a user kernel (mapreduce.h) */
+	MR_MAP_KERNEL,			/* a user kernel (mapreduce.h) */
+	MR_MAP_PYTHON			/* a user's Python function (pyload.h) */
 };
 
 /* The reduce: how the values of all elements become one. */
@@ -76,7 +79,8 @@ enum mr_reduce {
 	MR_REDUCE_SUM = 1,		/* 0 for an empty map */
 	MR_REDUCE_PRODUCT,		/* 1 for an empty map */
 	MR_REDUCE_MIN,			/* an empty map has none */
-	MR_REDUCE_MAX
+	MR_REDUCE_MAX,
+	MR_REDUCE_PYTHON		/* a Python function's left fold */
 };
 
 enum mr_schedule {
@@ -129,7 +133,9 @@ enum mr_status {
 	MR_STATUS_OK = 0,		/* partial result follows */
 	MR_STATUS_BAD_TASK,		/* task refused: wrong magic, version or op */
 	MR_STATUS_NOMEM,		/* out of memory while computing */
-	MR_STATUS_KERNEL		/* the user kernel failed to load or map */
+	MR_STATUS_KERNEL,		/* the user kernel failed to load or map */
+	MR_STATUS_PYTHON		/* the Python function failed: step 5
+					   sends the message, one line */
 };
 
 /*
@@ -142,12 +148,14 @@ enum mr_status {
  *   flags;
  * - doubles, min and max: the 8 bytes of the IEEE 754 double, most
  *   significant first.
+ * - a Python fold (MR_REDUCE_PYTHON): its runs, as pyplugin.h says.
  * Without MR_RESULT_VALUE (min or max of no element) nothing is sent.
  */
 #define MR_RESULT_VALUE		0x1	/* the partial result has a value */
 #define MR_RESULT_NAN		0x2	/* doubles: a NaN was seen */
 #define MR_RESULT_POS_INF	0x4	/* doubles: +inf was seen */
 #define MR_RESULT_NEG_INF	0x8	/* doubles: -inf was seen */
+#define MR_RESULT_DOUBLES	0x10	/* a Python map's values are floats */
 
 struct mr_result {
 	uint16_t magic;			/* MR_MAGIC */

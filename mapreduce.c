@@ -22,6 +22,7 @@
 #include "output.h"
 #include "plugin.h"
 #include "progress.h"
+#include "pyload.h"
 #include "reduce.h"
 #include "serve.h"
 #include "transport.h"
@@ -43,6 +44,12 @@ static void	refuse(const char *fmt, ...)
 static void	end_static_launch(int code);
 static void	print_version(void);
 static void	check_kernel(const struct options *o, struct kernel_info *ki);
+static void	check_python(const struct options *o, struct pyjob *pj,
+		    struct kernel_info *ki);
+static int	merge_python(const struct pyjob *pj, struct partial *result,
+		    const struct mr_result *res, int nworkers,
+		    const unsigned char *bytes, const int *displs, int failed);
+static char	*python_noun(const char *func);
 static void	require_matching_workers(int asked, int started, int rank);
 static MPI_Comm	spawn_workers(const char *worker, int nworkers);
 static void	send_work(MPI_Comm inter, const struct options *o,
@@ -52,7 +59,7 @@ static void	take_chunk(struct mr_block *b, uint64_t *next, uint64_t length,
 static void	hand_out_chunks(MPI_Comm inter, uint64_t next, uint64_t length,
 		    uint64_t chunk, int asking);
 static int	gather(MPI_Comm inter, int nworkers, struct partial *result,
-		    struct mr_result *res);
+		    struct mr_result *res, const struct pyjob *pj);
 static const char *status_text(int status);
 static double	seconds_since(const struct timespec *t0);
 
@@ -60,13 +67,14 @@ int
 main(int argc, char *argv[])
 {
 	struct kernel_info ki = { NULL, 0, NULL, 0 };
+	struct pyjob pj = { NULL, NULL, NULL, NULL, NULL, 0 };
 	struct options opt;
 	struct partial result;
 	struct mr_result *res;
 	struct progress *prog = NULL;
 	struct timespec t0;
 	MPI_Comm inter;
-	char *worker = NULL, *value;
+	char *worker = NULL, *value = NULL, *noun = NULL;
 	int nworkers, failed, rank, size;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -82,7 +90,9 @@ main(int argc, char *argv[])
 		end_static_launch(0);
 		return 0;
 	}
-	if (opt.kernel != NULL)
+	if (opt.map == MR_MAP_PYTHON)
+		check_python(&opt, &pj, &ki);
+	else if (opt.kernel != NULL)
 		check_kernel(&opt, &ki);
 	if (launch_world_size() == 1) {		/* spawn the workers */
 		worker = launch_find_worker(opt.worker);
@@ -125,7 +135,8 @@ main(int argc, char *argv[])
 		prog = progress_start(inter, nworkers, opt.length);
 	send_work(inter, &opt, &ki, prog != NULL, nworkers);
 	partial_init(&result, opt.reduce, ki.doubles);
-	failed = gather(inter, nworkers, &result, res);
+	failed = gather(inter, nworkers, &result, res,
+	    opt.map == MR_MAP_PYTHON ? &pj : NULL);
 	if (prog != NULL)
 		progress_finish(prog, res);
 	transport_disarm();
@@ -133,13 +144,23 @@ main(int argc, char *argv[])
 	transport_disconnect(&inter);
 	MPI_Finalize();
 
-	if (!failed) {
+	if (!failed && pj.fold != NULL) {
+		if ((value = pj.py->result(pj.fold, &ki.doubles)) == NULL) {
+			value = pj.py->error();
+			warnx("%s", value != NULL ? value : "out of memory");
+			failed = 1;
+		} else if ((noun = python_noun(opt.pyreduce_func)) == NULL)
+			errx(1, "out of memory");
+	} else if (!failed) {
+		ki.doubles = result.doubles;
 		if ((value = partial_format(&result)) == NULL)
 			errx(1, "out of memory");
-		output_result(&opt, &(struct result){ value, ki.doubles,
-		    ki.spec, ki.name, nworkers, seconds_since(&t0) });
-		free(value);
 	}
+	if (!failed)
+		output_result(&opt, &(struct result){ value, ki.doubles,
+		    ki.spec, ki.name, nworkers, seconds_since(&t0), noun });
+	free(value);
+	free(noun);
 	if (fflush(stdout) == EOF || ferror(stdout))
 		err(1, "stdout");
 	if (opt.verbose)
@@ -244,6 +265,39 @@ check_kernel(const struct options *o, struct kernel_info *ki)
 	memcpy(ki->spec + plen, o->symbol != NULL ? o->symbol :
 	    MAPREDUCE_KERNEL_SYMBOL, slen);
 	ki->len = plen + slen;
+}
+
+/*
+ * Import the Python function here first, so that a bad file or function
+ * is one line (exit 2) before any process starts; the workers get the
+ * absolute paths and the plugin's.  The sentence calls the values by the
+ * function's name: "product" makes "products".
+ */
+static void
+check_python(const struct options *o, struct pyjob *pj,
+    struct kernel_info *ki)
+{
+	char why[1024];
+
+	if (pyload_check(pj, o->kernel, o->symbol, o->nranges, o->pyreduce,
+	    o->pyreduce_func, o->batch, o->verbose, why, sizeof(why)) == -1)
+		refuse("%s", why);
+	if (asprintf(&ki->name, "%ss", o->symbol) == -1)
+		err(1, NULL);
+	ki->spec = pj->spec;
+	ki->len = pj->len;
+	pj->spec = NULL;
+}
+
+/* -R FILE.py:FUNC's word for the sentence: "sum" makes "Sum". */
+static char *
+python_noun(const char *func)
+{
+	char *noun;
+
+	if ((noun = strdup(func)) != NULL && *noun >= 'a' && *noun <= 'z')
+		*noun = (char)(*noun - 'a' + 'A');
+	return noun;
 }
 
 /*
@@ -359,7 +413,7 @@ hand_out_chunks(MPI_Comm inter, uint64_t next, uint64_t length,
  */
 static int
 gather(MPI_Comm inter, int nworkers, struct partial *result,
-    struct mr_result *res)
+    struct mr_result *res, const struct pyjob *pj)
 {
 	unsigned char *bytes;
 	int *counts, *displs, total = 0, failed = 0, k;
@@ -377,6 +431,8 @@ gather(MPI_Comm inter, int nworkers, struct partial *result,
 			    MR_PROTOCOL_VERSION);
 			failed = 1;
 			res[k].size = 0;
+		} else if (res[k].status == MR_STATUS_PYTHON) {
+			failed = 1;	/* the message follows in step 5 */
 		} else if (res[k].status != MR_STATUS_OK) {
 			warnx("worker %d %s", k, status_text(res[k].status));
 			failed = 1;
@@ -389,7 +445,11 @@ gather(MPI_Comm inter, int nworkers, struct partial *result,
 		total += counts[k];
 	}
 	bytes = transport_gather_bytes(inter, counts, displs, total);
-	for (k = 0; k < nworkers && !failed; k++) {
+	if (pj != NULL)
+		failed = merge_python(pj, result, res, nworkers, bytes, displs,
+		    failed);
+	for (k = 0; k < nworkers && !failed && (pj == NULL || pj->fold == NULL);
+	    k++) {
 		if (partial_merge(result, res[k].flags, bytes + displs[k],
 		    (size_t)counts[k]) == -1) {
 			warnx("worker %d sent a malformed partial result", k);
@@ -399,6 +459,57 @@ gather(MPI_Comm inter, int nworkers, struct partial *result,
 	free(bytes);
 	free(displs);
 	free(counts);
+	return failed;
+}
+
+/*
+ * A Python map's partials: the first failure's message, one line; the
+ * runs of a Python fold; or the type of the values, which the workers
+ * chose by their first value.  Returns 0, or 1 if the run failed.
+ */
+static int
+merge_python(const struct pyjob *pj, struct partial *result,
+    const struct mr_result *res, int nworkers, const unsigned char *bytes,
+    const int *displs, int failed)
+{
+	char *msg;
+	int k, op, doubles = -1, told = 0;
+
+	for (k = 0; k < nworkers; k++) {
+		if (res[k].magic != MR_MAGIC || res[k].version !=
+		    MR_PROTOCOL_VERSION || res[k].status == MR_STATUS_OK)
+			continue;
+		if (res[k].status == MR_STATUS_PYTHON && !told++)
+			warnx("%.*s", (int)res[k].size, bytes + displs[k]);
+		failed = 1;
+	}
+	for (k = 0; k < nworkers && !failed; k++) {
+		if (pj->fold != NULL) {
+			if (pj->py->merge(pj->fold, bytes + displs[k],
+			    res[k].size) == 0)
+				continue;
+			msg = pj->py->error();
+			warnx("worker %d: %s", k, msg != NULL ? msg :
+			    "out of memory");
+			free(msg);
+			return 1;
+		}
+		if (res[k].elements == 0)
+			continue;
+		if (doubles == -1)
+			doubles = (res[k].flags & MR_RESULT_DOUBLES) != 0;
+		else if (doubles != ((res[k].flags & MR_RESULT_DOUBLES) != 0)) {
+			warnx("the Python map returned ints in some blocks and"
+			    " floats in others: a reduce of both together is"
+			    " not offered");
+			return 1;
+		}
+	}
+	if (!failed && doubles == 1 && !result->doubles) {
+		op = result->op;
+		partial_free(result);
+		partial_init(result, op, 1);
+	}
 	return failed;
 }
 

@@ -25,9 +25,10 @@ output_result(const struct options *o, const struct result *r)
 		return;
 	}
 	if (o->format == CLI_FORMAT_TEXT) {
-		printf("%s of the %s equals %s\n", reduce_nouns[o->reduce],
-		    o->map == MR_MAP_KERNEL ? r->values : map_plurals[o->map],
-		    r->value);
+		printf("%s of the %s equals %s\n", o->reduce ==
+		    MR_REDUCE_PYTHON ? r->noun : reduce_nouns[o->reduce],
+		    o->map == MR_MAP_KERNEL || o->map == MR_MAP_PYTHON ?
+		    r->values : map_plurals[o->map], r->value);
 		return;
 	}
 	printf("{\"map\": \"%s\", \"reduce\": \"%s\", \"kernel\": ",

@@ -12,6 +12,7 @@
 #include "guard.h"
 #include "map.h"
 #include "plugin.h"
+#include "pyload.h"
 #include "range.h"
 #include "reduce.h"
 #include "serve.h"
@@ -31,6 +32,10 @@ static int	block_is_valid(const struct mr_task *t,
 		    const struct mr_block *b);
 static int	load_kernel(struct plugin *pl, const char *spec, size_t len,
 		    int index);
+static int	load_python(struct pyjob *pj, const struct mr_task *t,
+		    const char *spec, int index);
+static int	python_result(const struct pyjob *pj, int status,
+		    unsigned char **bytes, size_t *len);
 static int	work(const struct mr_task *t, const struct map_job *job,
 		    MPI_Comm manager, int index, int status, struct partial *p,
 		    struct mr_result *res);
@@ -45,6 +50,7 @@ serve(MPI_Comm *manager)
 	struct mr_result res = { MR_MAGIC, MR_PROTOCOL_VERSION, MR_STATUS_OK,
 	    0, 0, 0, 0, 0, 0, 0 };
 	struct plugin pl = { NULL, NULL };
+	struct pyjob py = { NULL, NULL, NULL, NULL, NULL, 0 };
 	struct map_job job;
 	struct mr_task task;
 	struct mr_range *ranges;
@@ -61,20 +67,28 @@ serve(MPI_Comm *manager)
 	job.arity = task.arity;
 	job.length = task.length;
 	job.kernel = NULL;
+	job.python = &py;
 	if (!task_is_valid(&task, ranges))
 		status = MR_STATUS_BAD_TASK;
 	else if (task.map == MR_MAP_KERNEL &&
 	    (status = load_kernel(&pl, kernel, task.kernel_len, index)) ==
 	    MR_STATUS_OK)
 		job.kernel = pl.kernel;
+	else if (task.map == MR_MAP_PYTHON)
+		status = load_python(&py, &task, kernel, index);
 	partial_init(&part, task.reduce, job.kernel != NULL &&
 	    job.kernel->type == MAPREDUCE_DOUBLE);
 
 	res.status = work(&task, &job, *manager, index, status, &part, &res);
-	if (res.status == MR_STATUS_OK &&
+	if (task.map == MR_MAP_PYTHON)
+		res.status = python_result(&py, res.status, &bytes, &len);
+	if (res.status == MR_STATUS_OK && task.reduce != MR_REDUCE_PYTHON &&
 	    partial_encode(&part, &res.flags, &bytes, &len) == -1)
 		res.status = MR_STATUS_NOMEM;
-	res.size = res.status == MR_STATUS_OK ? len : 0;
+	if (part.doubles)
+		res.flags |= MR_RESULT_DOUBLES;
+	res.size = res.status == MR_STATUS_OK ||
+	    res.status == MR_STATUS_PYTHON ? len : 0;
 	transport_send_result(*manager, &res);
 	transport_send_bytes(*manager, bytes, (int)res.size);
 
@@ -158,9 +172,11 @@ task_is_valid(const struct mr_task *t, const struct mr_range *ranges)
 	uint32_t j;
 
 	if (t->magic != MR_MAGIC || t->version != MR_PROTOCOL_VERSION ||
-	    t->map < MR_MAP_PRODUCT || t->map > MR_MAP_KERNEL ||
-	    t->reduce < MR_REDUCE_SUM || t->reduce > MR_REDUCE_MAX ||
-	    t->arity == 0 || (t->map == MR_MAP_KERNEL) != (t->kernel_len > 0))
+	    t->map < MR_MAP_PRODUCT || t->map > MR_MAP_PYTHON ||
+	    t->reduce < MR_REDUCE_SUM || t->reduce > MR_REDUCE_PYTHON ||
+	    t->arity == 0 || (t->map == MR_MAP_KERNEL ||
+	    t->map == MR_MAP_PYTHON) != (t->kernel_len > 0) ||
+	    (t->reduce == MR_REDUCE_PYTHON && t->map != MR_MAP_PYTHON))
 		return 0;
 	for (j = 0; j < t->arity; j++)
 		if (ranges[j].step == 0 || range_len(&ranges[j]) < t->length)
@@ -193,6 +209,52 @@ load_kernel(struct plugin *pl, const char *spec, size_t len, int index)
 	}
 	warnx("worker %d: kernel '%s': %s", index, spec, why);
 	return MR_STATUS_KERNEL;
+}
+
+/*
+ * The Python function of pyload.h's spec.  A failure is the message that
+ * the manager prints: the import's one line in a worker says what differs
+ * from the manager's own import.
+ */
+static int
+load_python(struct pyjob *pj, const struct mr_task *t, const char *spec,
+    int index)
+{
+	char why[512];
+
+	if (pyload_worker(pj, spec, t->kernel_len, t->arity, why,
+	    sizeof(why)) == 0) {
+		snprintf(why, sizeof(why), "Python function '%s'",
+		    spec + strlen(spec) + 1);
+		guard_running(why);
+		return MR_STATUS_OK;
+	}
+	warnx("worker %d: %s", index, why);
+	return MR_STATUS_KERNEL;
+}
+
+/*
+ * Step 5's bytes of a Python map: the fold's runs, or the message of
+ * its failure; NULL when the tool's partial follows.
+ */
+static int
+python_result(const struct pyjob *pj, int status, unsigned char **bytes,
+    size_t *len)
+{
+	char *msg;
+
+	if (status == MR_STATUS_PYTHON) {
+		if ((msg = pj->py->error()) == NULL)
+			return MR_STATUS_NOMEM;
+		*bytes = (unsigned char *)msg;
+		*len = strlen(msg);
+		return status;
+	}
+	if (status != MR_STATUS_OK || pj->fold == NULL)
+		return status;
+	if (pj->py->encode(pj->fold, bytes, len) == 0)
+		return MR_STATUS_OK;
+	return python_result(pj, MR_STATUS_PYTHON, bytes, len);
 }
 
 static uint64_t
