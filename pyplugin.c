@@ -667,10 +667,10 @@ py_merge(struct pyfunc *fold, const unsigned char *buf, size_t len)
 	size_t at = 0;
 
 	while (at < len) {
-		if (len - at < 17)
+		if (len - at < 13)	/* the shortest: 'i' and "0x0" */
 			return fail("a malformed partial result");
 		memcpy(&first, buf + at, 8);
-		if (buf[at + 8] == 'f') {
+		if (buf[at + 8] == 'f' && len - at >= 17) {
 			memcpy(&d, buf + at + 9, 8);
 			v = PyFloat_FromDouble(d);
 			at += 17;
