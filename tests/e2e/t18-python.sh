@@ -59,6 +59,10 @@ for w in 1 2 4; do
 done
 expect_line "the seed's product, -R sum of the tool" "$want" \
     -w 3 -k "$TMP/mapreduce.py:product"
+want=$(cd "$TOP/examples" && "$PY_REF" product.py)
+expect_line "examples/product.py, against the file run by CPython" "$want" \
+    -w 3 -k "$TOP/examples/product.py:product" \
+    -R "$TOP/examples/product.py:sum"
 # An mpi4py first on sys.path that would end any process importing it:
 # the tool's stub stands in for it.
 mkdir -p "$TMP/fake/mpi4py"
@@ -344,6 +348,10 @@ expect_fail "--batch, a number instead of an array" 1 \
 # shellcheck disable=SC2086
 expect_line "--batch gets read-only numpy int64 arrays" 4950 \
     -w 2 --batch --format value -k "$TMP/b.py:kinds" -r 0:100 -r 0:100
+want=$("$PY_REF" "$REF" 0:3000000 0:3000000)
+expect_line "examples/product_batch.py: $want" "Sum of the products equals $want" \
+    -w 2 --batch -k "$TOP/examples/product_batch.py:product" \
+    -r 0:3000000 -r 0:3000000
 # Python without numpy: one line, exit 2.
 mkdir -p "$TMP/nonumpy"
 printf 'raise ImportError("no numpy here")\n' >"$TMP/nonumpy/numpy.py"
