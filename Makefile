@@ -174,6 +174,7 @@ bench: all examples
 	scripts/install-deps.sh --bench --packages-only
 	MPICC='$(MPICC)' MPIEXEC='$(MPIEXEC)' CFLAGS='$(CFLAGS)' bench/run.sh
 	MPICC='$(MPICC)' MPIEXEC='$(MPIEXEC)' CFLAGS='$(CFLAGS)' bench/kernels.sh
+	MPICC='$(MPICC)' MPIEXEC='$(MPIEXEC)' CFLAGS='$(CFLAGS)' bench/python.sh
 
 run: all
 	'$(MPIEXEC)' -n 1 -usize 17 ./mapreduce

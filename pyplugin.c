@@ -63,7 +63,8 @@ static int	take_sequence(struct pyfunc *f,
 static int	take(struct pyfunc *f, uint64_t index, PyObject *v,
 		    struct pyfunc *fold, const struct pyplugin_sink *sink);
 static int	flush(const struct pyplugin_sink *sink);
-static int	kind(int k, const struct pyplugin_sink *sink, const char *who);
+static int	kind(int k, const struct pyplugin_sink *sink, const char *name,
+		    uint64_t index);
 static int	fold_add(struct pyfunc *fold, uint64_t index, PyObject *v);
 static int	is_number(PyObject *v);
 static int	fail(const char *fmt, ...)
@@ -414,13 +415,13 @@ take_buffer(struct pyfunc *f, const struct mapreduce_batch *b, PyObject *r,
 		    view.ndim == 1 ? ",)" : ", ...)", b->count);
 	} else if (fold == NULL && view.itemsize == 8 &&
 	    (strcmp(fmt, "l") == 0 || strcmp(fmt, "q") == 0)) {
-		rc = kind(KIND_INT, sink, f->name);
+		rc = kind(KIND_INT, sink, f->name, b->first);
 		if (rc == 0)
 			rc = sink->ints(sink->ctx, view.buf, b->count) == 0 ?
 			    0 : fail("out of memory");
 	} else if (fold == NULL && view.itemsize == 8 && strcmp(fmt, "d") ==
 	    0) {
-		rc = kind(KIND_FLOAT, sink, f->name);
+		rc = kind(KIND_FLOAT, sink, f->name, b->first);
 		if (rc == 0)
 			rc = sink->doubles(sink->ctx, view.buf, b->count) ==
 			    0 ? 0 : fail("out of memory");
@@ -477,7 +478,7 @@ take(struct pyfunc *f, uint64_t index, PyObject *v, struct pyfunc *fold,
 	PyObject *hex;
 	long long x;
 	int overflow, rc = 0;
-	char who[64];
+	char who[128];
 
 	if (!is_number(v)) {
 		rc = fail("%s returned %s at element %" PRIu64 ", not an int,"
@@ -487,22 +488,23 @@ take(struct pyfunc *f, uint64_t index, PyObject *v, struct pyfunc *fold,
 	}
 	if (fold != NULL)
 		return fold_add(fold, index, v);
-	snprintf(who, sizeof(who), "%s at element %" PRIu64, f->name, index);
 	if (PyFloat_Check(v)) {
-		if ((rc = kind(KIND_FLOAT, sink, who)) == 0) {
+		if ((rc = kind(KIND_FLOAT, sink, f->name, index)) == 0) {
 			dbuf[nbuf++] = PyFloat_AS_DOUBLE(v);
 			if (nbuf == VALUES)
 				rc = flush(sink);
 		}
-	} else if ((rc = kind(KIND_INT, sink, who)) == 0) {
+	} else if ((rc = kind(KIND_INT, sink, f->name, index)) == 0) {
 		x = PyLong_AsLongLongAndOverflow(v, &overflow);
 		if (!overflow) {
 			ibuf[nbuf++] = x;
 			if (nbuf == VALUES)
 				rc = flush(sink);
-		} else if ((hex = PyNumber_ToBase(v, 16)) == NULL)
+		} else if ((hex = PyNumber_ToBase(v, 16)) == NULL) {
+			snprintf(who, sizeof(who), "%s at element %" PRIu64,
+			    f->name, index);
 			rc = fail_python(who);
-		else {
+		} else {
 			if (sink->big(sink->ctx, PyUnicode_AsUTF8(hex)) == -1)
 				rc = fail("out of memory");
 			Py_DECREF(hex);
@@ -530,7 +532,8 @@ flush(const struct pyplugin_sink *sink)
  * reduce takes it (sink->type()), after the values of the old type.
  */
 static int
-kind(int k, const struct pyplugin_sink *sink, const char *who)
+kind(int k, const struct pyplugin_sink *sink, const char *name,
+    uint64_t index)
 {
 	const char *why;
 
@@ -540,8 +543,8 @@ kind(int k, const struct pyplugin_sink *sink, const char *who)
 		return -1;
 	if ((why = sink->type(sink->ctx, k == KIND_FLOAT,
 	    sink_kind == KIND_NONE)) != NULL)
-		return fail("%s returned %s: %s", who, k == KIND_FLOAT ?
-		    "a float" : "an int", why);
+		return fail("%s at element %" PRIu64 " returned %s: %s", name,
+		    index, k == KIND_FLOAT ? "a float" : "an int", why);
 	sink_kind = k;
 	return 0;
 }
