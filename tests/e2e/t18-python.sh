@@ -247,23 +247,24 @@ else
 fi
 pkill -9 -f "$TMP/bin/" 2>/dev/null
 
-# No plugin beside the program nor installed: one line.
-mkdir "$TMP/alone"
-cp "$TOP/mapreduce" "$TMP/alone/mapreduce"
-if ! [ -f /usr/local/libexec/mapreduce/mapreduce-python.so ]; then
-	MR=$TMP/alone/mapreduce
+# Built without Python's headers: the tool builds, and says so in one line.
+copy_tree "$TMP/nopy"
+if env -u MAKEFLAGS -u MFLAGS make -s -C "$TMP/nopy" PYTHON_CONFIG=/nonexistent \
+    MPICC="${MPICC:-mpicc}" MPIEXEC="$MPIEXEC" mapreduce worker all \
+    >"$TMP/make.log" 2>&1 && ! [ -e "$TMP/nopy/mapreduce-python.so" ]; then
+	ok "without Python's headers, the tool builds without the plugin"
+else
+	not_ok "without Python's headers, the tool builds without the plugin" \
+	    "$(tail -n 20 "$TMP/make.log")"
+fi
+if [ -f /usr/local/libexec/mapreduce/mapreduce-python.so ]; then
+	skip "a plugin is installed in /usr/local/libexec/mapreduce"
+else
+	MR=$TMP/nopy/mapreduce
 	mr -w 1 -k "$TMP/f.py:one" -r 0:3
 	MR=${TEST_MAPREDUCE:-$TOP/mapreduce}
-	expect_fail "no plugin: Python support is not built" 2 \
+	expect_fail "that build says that Python support is not built" 2 \
 	    '^mapreduce: Python support is not built: no mapreduce-python.so'
-else
-	skip "a plugin is installed in /usr/local/libexec/mapreduce"
-fi
-if make -s -n -C "$TOP" PYTHON_CONFIG=/nonexistent all 2>/dev/null |
-    grep -q 'pyplugin\.c'; then
-	not_ok "without Python's headers, make builds no plugin"
-else
-	ok "without Python's headers, make builds no plugin"
 fi
 
 # --batch: numpy arrays in, an array or a sequence out.
