@@ -66,6 +66,8 @@ static int	flush(const struct pyplugin_sink *sink);
 static int	kind(int k, const struct pyplugin_sink *sink, const char *name,
 		    uint64_t index);
 static int	fold_add(struct pyfunc *fold, uint64_t index, PyObject *v);
+static PyObject	*fold_call(struct pyfunc *fold, PyObject *acc, PyObject *v);
+static int	cmp_runs(const void *a, const void *b);
 static int	is_number(PyObject *v);
 static int	fail(const char *fmt, ...)
 		    __attribute__((format(printf, 1, 2)));
@@ -557,8 +559,7 @@ static int
 fold_add(struct pyfunc *fold, uint64_t index, PyObject *v)
 {
 	struct run *r, *grown;
-	PyObject *args[2], *acc;
-	char a[REPR_MAX + 8], b[REPR_MAX + 8], who[2 * REPR_MAX + 64];
+	PyObject *acc;
 	size_t cap;
 
 	r = fold->nruns > 0 ? &fold->runs[fold->nruns - 1] : NULL;
@@ -577,26 +578,40 @@ fold_add(struct pyfunc *fold, uint64_t index, PyObject *v)
 		    v };
 		return 0;
 	}
-	args[0] = r->value;
-	args[1] = v;
-	acc = PyObject_Vectorcall(fold->callable, args, 2, NULL);
-	if (acc == NULL || !is_number(acc)) {
-		short_repr(a, sizeof(a), r->value);
-		short_repr(b, sizeof(b), v);
-		snprintf(who, sizeof(who), "%s(%s, %s)", fold->name, a, b);
-		Py_DECREF(v);
-		if (acc == NULL)
-			return fail_python(who);
-		fail("%s returned %s, not an int, float or bool", who,
-		    Py_TYPE(acc)->tp_name);
-		Py_DECREF(acc);
-		return -1;
-	}
+	acc = fold_call(fold, r->value, v);
 	Py_DECREF(v);
+	if (acc == NULL)
+		return -1;
 	Py_DECREF(r->value);
 	r->value = acc;
 	r->next++;
 	return 0;
+}
+
+/*
+ * FUNC(acc, v), a new reference; NULL with an error for py_error() when
+ * it raised or returned something else than a number.
+ */
+static PyObject *
+fold_call(struct pyfunc *fold, PyObject *acc, PyObject *v)
+{
+	PyObject *args[2] = { acc, v }, *r;
+	char a[REPR_MAX + 8], b[REPR_MAX + 8], who[2 * REPR_MAX + 64];
+
+	if ((r = PyObject_Vectorcall(fold->callable, args, 2, NULL)) != NULL &&
+	    is_number(r))
+		return r;
+	short_repr(a, sizeof(a), acc);
+	short_repr(b, sizeof(b), v);
+	snprintf(who, sizeof(who), "%s(%s, %s)", fold->name, a, b);
+	if (r == NULL)
+		fail_python(who);
+	else {
+		fail("%s returned %s, not an int, float or bool", who,
+		    Py_TYPE(r)->tp_name);
+		Py_DECREF(r);
+	}
+	return NULL;
 }
 
 /* int, float or bool (and their subclasses, such as numpy.float64). */
@@ -710,8 +725,8 @@ cmp_runs(const void *a, const void *b)
 static char *
 py_result(struct pyfunc *fold, int *doubles)
 {
-	PyObject *acc, *args[2], *s;
-	char a[REPR_MAX + 8], b[REPR_MAX + 8], *text;
+	PyObject *acc, *next, *s;
+	char *text;
 	size_t i;
 
 	if (fold->nruns == 0) {
@@ -722,35 +737,16 @@ py_result(struct pyfunc *fold, int *doubles)
 	acc = fold->runs[0].value;
 	Py_INCREF(acc);
 	for (i = 1; i < fold->nruns; i++) {
-		args[0] = acc;
-		args[1] = fold->runs[i].value;
-		if ((args[0] = PyObject_Vectorcall(fold->callable, args, 2,
-		    NULL)) == NULL || !is_number(args[0])) {
-			short_repr(a, sizeof(a), acc);
-			short_repr(b, sizeof(b), fold->runs[i].value);
-			if (args[0] == NULL) {
-				char who[2 * REPR_MAX + 64];
-
-				snprintf(who, sizeof(who), "%s(%s, %s)",
-				    fold->name, a, b);
-				fail_python(who);
-			} else {
-				fail("%s(%s, %s) returned %s, not an int,"
-				    " float or bool", fold->name, a, b,
-				    Py_TYPE(args[0])->tp_name);
-				Py_DECREF(args[0]);
-			}
-			Py_DECREF(acc);
-			return NULL;
-		}
+		next = fold_call(fold, acc, fold->runs[i].value);
 		Py_DECREF(acc);
-		acc = args[0];
+		if ((acc = next) == NULL)
+			return NULL;
 	}
 	*doubles = PyFloat_Check(acc);
 	if (!*doubles) {		/* True is 1 */
-		args[0] = PyNumber_Long(acc);
+		next = PyNumber_Long(acc);
 		Py_DECREF(acc);
-		if ((acc = args[0]) == NULL) {
+		if ((acc = next) == NULL) {
 			fail_python(fold->name);
 			return NULL;
 		}

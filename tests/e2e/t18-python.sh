@@ -102,6 +102,12 @@ def half(a, b):
     return [a, b]
 
 
+def pick(a, b):
+    if b == 35:
+        raise ValueError("b is 35")
+    return a + b
+
+
 def leave(x):
     if x == 500:
         sys.exit(3)
@@ -199,6 +205,9 @@ expect_fail "a numpy scalar is refused" 1 \
 mr -w 2 -k "$TMP/f.py:one" -R "$TMP/f.py:half" -r 0:10
 expect_fail "a fold that returns a list" 1 \
     '^mapreduce: half\(0, 1\) returned list, not an int, float or bool$'
+mr -w 2 -k "$TMP/f.py:one" -R "$TMP/f.py:pick" -r 0:10
+expect_fail "an exception in the manager's fold of the runs" 1 \
+    '^mapreduce: pick\(10, 35\): ValueError: b is 35$'
 mr -w 1 -k "$TMP/f.py:mixed" -r 0:10
 expect_fail "ints then floats, -R sum" 1 \
     '^mapreduce: mixed at element 5 returned a float: '
