@@ -256,6 +256,56 @@ else
 fi
 pkill -9 -f "$TMP/bin/" 2>/dev/null
 
+# Signals while the workers run Python.  Python's own handlers are not
+# installed: SIGINT to a worker kills it (the guard's line), where
+# Python's handler would raise KeyboardInterrupt in FUNC; SIGTERM to
+# mpiexec ends the run as without Python.
+for target in worker mpiexec; do
+	"$MPIEXEC" -n 1 "$MR" -w 2 --worker "$TMP/bin/worker" \
+	    -k "$TMP/f.py:forever" -r 0:10 >"$TMP/out" 2>"$TMP/err" &
+	pid=$!
+	for i in $(seq 50); do
+		[ "$(pgrep -f "$TMP/bin/worker" | wc -l)" -ge 4 ] && break
+		sleep 0.2
+	done
+	sleep 1
+	if [ $target = worker ]; then
+		# a worker, not its guard: the child of another worker process
+		pids=$(pgrep -f "$TMP/bin/worker")
+		for p in $pids; do
+			pp=$(ps -o ppid= -p "$p" | tr -d ' ')
+			if echo "$pids" | grep -qx "$pp"; then
+				kill -INT "$p"
+				break
+			fi
+		done
+		want=1
+		pattern="^mapreduce: worker [01] \\(pid [0-9]+ on [^ ]+\\) running Python function 'forever' was killed by signal 2 \\([A-Za-z ]+\\) before its work was done; run abandoned\$"
+	else
+		kill -TERM "$pid"
+		want=143
+		pattern='^mapreduce: terminated \(SIGTERM\)$'
+	fi
+	( sleep 30; kill -9 "$pid" 2>/dev/null ) &
+	guard=$!
+	wait "$pid"
+	rc=$?
+	kill "$guard" 2>/dev/null
+	n=$(left_behind)
+	if [ "$MPI_FLAVOUR" = openmpi ]; then
+		skip "signals to a Python run: the guard's lines are hydra's only"
+	elif [ "$rc" -eq "$want" ] && [ "$n" -eq 0 ] &&
+	    [ "$(wc -l <"$TMP/err")" -le 1 ] &&
+	    ! grep -Evq -- "$pattern" "$TMP/err"; then
+		ok "a signal to $target during a Python function: exit $want, nothing left"
+	else
+		not_ok "a signal to $target during a Python function" \
+		    "expected exit $want, at most one line: $pattern" \
+		    "$n process(es) left" "$(describe_run)"
+	fi
+	pkill -9 -f "$TMP/bin/" 2>/dev/null
+done
+
 # Built without Python's headers: the tool builds, and says so in one line.
 copy_tree "$TMP/nopy"
 if env -u MAKEFLAGS -u MFLAGS make -s -C "$TMP/nopy" PYTHON_CONFIG=/nonexistent \
