@@ -33,8 +33,8 @@ static int	block_is_valid(const struct mr_task *t,
 static int	load_kernel(struct plugin *pl, const char *spec, size_t len,
 		    int index);
 static int	load_python(struct pyjob *pj, const struct mr_task *t,
-		    const char *spec, int index);
-static int	python_result(const struct pyjob *pj, int status,
+		    const char *spec, int index, char **msg);
+static int	python_result(const struct pyjob *pj, int status, char *msg,
 		    unsigned char **bytes, size_t *len);
 static int	work(const struct mr_task *t, const struct map_job *job,
 		    MPI_Comm manager, int index, int status, struct partial *p,
@@ -56,7 +56,7 @@ serve(MPI_Comm *manager)
 	struct mr_range *ranges;
 	struct partial part;
 	unsigned char *bytes = NULL;
-	char *kernel;
+	char *kernel, *pymsg = NULL;
 	size_t len = 0;
 	int index, status = MR_STATUS_OK;
 
@@ -75,13 +75,14 @@ serve(MPI_Comm *manager)
 	    MR_STATUS_OK)
 		job.kernel = pl.kernel;
 	else if (task.map == MR_MAP_PYTHON)
-		status = load_python(&py, &task, kernel, index);
+		status = load_python(&py, &task, kernel, index, &pymsg);
 	partial_init(&part, task.reduce, job.kernel != NULL &&
 	    job.kernel->type == MAPREDUCE_DOUBLE);
 
 	res.status = work(&task, &job, *manager, index, status, &part, &res);
 	if (task.map == MR_MAP_PYTHON)
-		res.status = python_result(&py, res.status, &bytes, &len);
+		res.status = python_result(&py, res.status, pymsg, &bytes,
+		    &len);
 	if (res.status == MR_STATUS_OK && task.reduce != MR_REDUCE_PYTHON &&
 	    partial_encode(&part, &res.flags, &bytes, &len) == -1)
 		res.status = MR_STATUS_NOMEM;
@@ -212,13 +213,14 @@ load_kernel(struct plugin *pl, const char *spec, size_t len, int index)
 }
 
 /*
- * The Python function of pyload.h's spec.  A failure is the message that
- * the manager prints: the import's one line in a worker says what differs
- * from the manager's own import.
+ * The Python function of pyload.h's spec.  A failure, in *msg
+ * (malloc(3)ed), is the line that the manager prints: the import in a
+ * worker can fail where the manager's did not (another node, a file
+ * changed since).
  */
 static int
 load_python(struct pyjob *pj, const struct mr_task *t, const char *spec,
-    int index)
+    int index, char **msg)
 {
 	char why[512];
 
@@ -229,32 +231,33 @@ load_python(struct pyjob *pj, const struct mr_task *t, const char *spec,
 		guard_running(why);
 		return MR_STATUS_OK;
 	}
-	warnx("worker %d: %s", index, why);
-	return MR_STATUS_KERNEL;
+	if (asprintf(msg, "worker %d: %s", index, why) == -1)
+		return MR_STATUS_NOMEM;
+	return MR_STATUS_PYTHON;
 }
 
 /*
- * Step 5's bytes of a Python map: the fold's runs, or the message of
- * its failure; NULL when the tool's partial follows.
+ * Step 5's bytes of a Python map: the fold's runs, or the message of its
+ * failure (msg, load_python()'s, or the plugin's); NULL when the tool's
+ * partial follows.  Takes msg.
  */
 static int
-python_result(const struct pyjob *pj, int status, unsigned char **bytes,
-    size_t *len)
+python_result(const struct pyjob *pj, int status, char *msg,
+    unsigned char **bytes, size_t *len)
 {
-	char *msg;
-
 	if (status == MR_STATUS_PYTHON) {
-		if ((msg = pj->py->error()) == NULL)
+		if (msg == NULL && (msg = pj->py->error()) == NULL)
 			return MR_STATUS_NOMEM;
 		*bytes = (unsigned char *)msg;
 		*len = strlen(msg);
 		return status;
 	}
+	free(msg);
 	if (status != MR_STATUS_OK || pj->fold == NULL)
 		return status;
 	if (pj->py->encode(pj->fold, bytes, len) == 0)
 		return MR_STATUS_OK;
-	return python_result(pj, MR_STATUS_PYTHON, bytes, len);
+	return python_result(pj, MR_STATUS_PYTHON, NULL, bytes, len);
 }
 
 static uint64_t

@@ -208,6 +208,18 @@ expect_fail "a fold that returns a list" 1 \
 mr -w 2 -k "$TMP/f.py:one" -R "$TMP/f.py:pick" -r 0:10
 expect_fail "an exception in the manager's fold of the runs" 1 \
     '^mapreduce: pick\(10, 35\): ValueError: b is 35$'
+cat >"$TMP/manager_only.py" <<'EOF'
+import os
+if os.path.basename(os.readlink("/proc/self/exe")) == "worker":
+    raise ImportError("not in a worker")
+
+
+def f(x):
+    return x
+EOF
+mr -w 2 -k "$TMP/manager_only.py:f" -r 0:10
+expect_fail "an import that fails in the workers only" 1 \
+    '^mapreduce: worker 0: ImportError: not in a worker$'
 mr -w 1 -k "$TMP/f.py:mixed" -r 0:10
 expect_fail "ints then floats, -R sum" 1 \
     '^mapreduce: mixed at element 5 returned a float: '
