@@ -73,6 +73,17 @@ expect_line "the seed's file, a fatal mpi4py on PYTHONPATH is never imported" \
     "$want" -w 2 -k "$TMP/mapreduce.py:product" -R "$TMP/mapreduce.py:sum"
 unset PYTHONPATH
 
+# The stub: mpi4py.MPI is not there, and the pool is not to be used.
+printf 'from mpi4py import MPI\n\ndef f(x):\n    return x\n' >"$TMP/mpi.py"
+mr -w 1 -k "$TMP/mpi.py:f" -r 0:3
+expect_fail "from mpi4py import MPI inside the tool: exit 2" 2 \
+    "^mapreduce: '$TMP/mpi.py': ImportError: cannot import name 'MPI' from 'mpi4py'"
+printf 'from mpi4py.futures import MPIPoolExecutor\n\ndef f(x):\n    MPIPoolExecutor()\n' \
+    >"$TMP/pool.py"
+mr -w 1 -k "$TMP/pool.py:f" -r 0:3
+expect_fail "the stub's MPIPoolExecutor raises" 1 \
+    '^mapreduce: f\(0\): RuntimeError: mpi4py is not available inside mapreduce'
+
 cat >"$TMP/f.py" <<'EOF'
 import os
 import sys
