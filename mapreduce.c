@@ -113,6 +113,9 @@ main(int argc, char *argv[])
 			serve(&inter);
 			guard_release();
 			MPI_Finalize();
+			pyload_release(&pj);
+			free(ki.spec);
+			free(ki.name);
 			cli_release(&opt);
 			return 0;
 		}
@@ -166,6 +169,7 @@ main(int argc, char *argv[])
 	if (opt.verbose)
 		output_statistics(res, nworkers);
 	partial_free(&result);
+	pyload_release(&pj);
 	free(res);
 	free(ki.spec);
 	free(ki.name);

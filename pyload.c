@@ -111,6 +111,19 @@ pyload_worker(struct pyjob *pj, const char *spec, size_t len,
 	return 0;
 }
 
+void
+pyload_release(struct pyjob *pj)
+{
+	if (pj->py != NULL) {
+		pj->py->close(pj->map);
+		pj->py->close(pj->fold);
+	}
+	free(pj->spec);
+	pj->map = pj->fold = NULL;
+	pj->spec = NULL;
+	pj->len = 0;
+}
+
 /*
  * Beside the running executable first (a build tree, or an installed
  * worker in LIBEXECDIR), then in LIBEXECDIR.

@@ -45,4 +45,10 @@ int	pyload_check(struct pyjob *pj, const char *map_path,
 int	pyload_worker(struct pyjob *pj, const char *spec, size_t len,
 	    uint32_t nranges, char *why, size_t wlen);
 
+/*
+ * Release the functions and the spec.  The plugin stays loaded: an
+ * interpreter that imported extension modules cannot be unloaded.
+ */
+void	pyload_release(struct pyjob *pj);
+
 #endif /* MR_PYLOAD_H */

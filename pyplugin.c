@@ -45,6 +45,7 @@ static int	py_merge(struct pyfunc *fold, const unsigned char *buf,
 		    size_t len);
 static char	*py_result(struct pyfunc *fold, int *doubles);
 static char	*py_error(void);
+static void	py_close(struct pyfunc *f);
 
 static int	start(char *why, size_t len);
 static void	flush_python(void);
@@ -78,7 +79,7 @@ static void	short_repr(char *buf, size_t len, PyObject *v);
 
 const struct pyplugin mapreduce_python = {
 	PYPLUGIN_VERSION, py_open, py_map, py_encode, py_merge, py_result,
-	py_error
+	py_error, py_close
 };
 
 /*
@@ -769,6 +770,21 @@ py_error(void)
 
 	last_error = NULL;
 	return e;
+}
+
+static void
+py_close(struct pyfunc *f)
+{
+	size_t i;
+
+	if (f == NULL)
+		return;
+	for (i = 0; i < f->nruns; i++)
+		Py_DECREF(f->runs[i].value);
+	Py_DECREF(f->callable);
+	free(f->runs);
+	free(f->name);
+	free(f);
 }
 
 /* An error of the tool's own, for py_error(): -1. */

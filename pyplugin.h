@@ -84,6 +84,8 @@ struct pyplugin {
 	char	*(*result)(struct pyfunc *fold, int *doubles);
 	/* The last error as one line (with -v, and the traceback), malloc(3)ed. */
 	char	*(*error)(void);
+	/* Release f (NULL: nothing); the interpreter stays. */
+	void	(*close)(struct pyfunc *f);
 };
 
 #endif /* MR_PYPLUGIN_H */

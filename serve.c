@@ -98,6 +98,7 @@ serve(MPI_Comm *manager)
 	free(bytes);
 	partial_free(&part);
 	plugin_close(&pl);
+	pyload_release(&py);
 	free(kernel);
 	free(ranges);
 }
