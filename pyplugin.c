@@ -186,7 +186,7 @@ py_open(const char *path, const char *func, uint32_t nargs, int flags,
     char *why, size_t len)
 {
 	struct pyfunc *f;
-	PyObject *callable;
+	PyObject *callable, *r;
 	char *msg;
 
 	if (start(why, len) == -1)
@@ -194,14 +194,15 @@ py_open(const char *path, const char *func, uint32_t nargs, int flags,
 	verbose |= flags & PYPLUGIN_VERBOSE;
 	worker |= (flags & PYPLUGIN_WORKER) != 0;
 	if ((flags & PYPLUGIN_BATCH) && !numpy_loaded) {
-		if (PyRun_String("import numpy", Py_file_input, ns, ns) ==
-		    NULL) {
+		if ((r = PyRun_String("import numpy", Py_file_input, ns,
+		    ns)) == NULL) {
 			PyErr_Clear();
 			snprintf(why, len, "--batch needs numpy, which Python"
 			    " %d.%d cannot import (install python3-numpy)",
 			    PY_MAJOR_VERSION, PY_MINOR_VERSION);
 			return NULL;
 		}
+		Py_DECREF(r);
 		numpy_loaded = 1;
 	}
 	callable = PyObject_CallFunction(helper("load"), "ssI", path, func,
