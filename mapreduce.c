@@ -46,10 +46,6 @@ static void	print_version(void);
 static void	check_kernel(const struct options *o, struct kernel_info *ki);
 static void	check_python(const struct options *o, struct pyjob *pj,
 		    struct kernel_info *ki);
-static int	merge_python(const struct pyjob *pj, struct partial *result,
-		    const struct mr_result *res, int nworkers,
-		    const unsigned char *bytes, const int *displs, int failed);
-static char	*python_noun(const char *func);
 static void	require_matching_workers(int asked, int started, int rank);
 static MPI_Comm	spawn_workers(const char *worker, int nworkers);
 static void	send_work(MPI_Comm inter, const struct options *o,
@@ -152,7 +148,7 @@ main(int argc, char *argv[])
 			value = pj.py->error();
 			warnx("%s", value != NULL ? value : "out of memory");
 			failed = 1;
-		} else if ((noun = python_noun(opt.pyreduce_func)) == NULL)
+		} else if ((noun = pyload_noun(opt.pyreduce_func)) == NULL)
 			errx(1, "out of memory");
 	} else if (!failed) {
 		ki.doubles = result.doubles;
@@ -291,17 +287,6 @@ check_python(const struct options *o, struct pyjob *pj,
 	ki->spec = pj->spec;
 	ki->len = pj->len;
 	pj->spec = NULL;
-}
-
-/* -R FILE.py:FUNC's word for the sentence: "sum" makes "Sum". */
-static char *
-python_noun(const char *func)
-{
-	char *noun;
-
-	if ((noun = strdup(func)) != NULL && *noun >= 'a' && *noun <= 'z')
-		*noun = (char)(*noun - 'a' + 'A');
-	return noun;
 }
 
 /*
@@ -450,7 +435,7 @@ gather(MPI_Comm inter, int nworkers, struct partial *result,
 	}
 	bytes = transport_gather_bytes(inter, counts, displs, total);
 	if (pj != NULL)
-		failed = merge_python(pj, result, res, nworkers, bytes, displs,
+		failed = pyload_merge(pj, result, res, nworkers, bytes, displs,
 		    failed);
 	for (k = 0; k < nworkers && !failed && (pj == NULL || pj->fold == NULL);
 	    k++) {
@@ -463,57 +448,6 @@ gather(MPI_Comm inter, int nworkers, struct partial *result,
 	free(bytes);
 	free(displs);
 	free(counts);
-	return failed;
-}
-
-/*
- * A Python map's partials: the first failure's message, one line; the
- * runs of a Python fold; or the type of the values, which the workers
- * chose by their first value.  Returns 0, or 1 if the run failed.
- */
-static int
-merge_python(const struct pyjob *pj, struct partial *result,
-    const struct mr_result *res, int nworkers, const unsigned char *bytes,
-    const int *displs, int failed)
-{
-	char *msg;
-	int k, op, doubles = -1, told = 0;
-
-	for (k = 0; k < nworkers; k++) {
-		if (res[k].magic != MR_MAGIC || res[k].version !=
-		    MR_PROTOCOL_VERSION || res[k].status == MR_STATUS_OK)
-			continue;
-		if (res[k].status == MR_STATUS_PYTHON && !told++)
-			warnx("%.*s", (int)res[k].size, bytes + displs[k]);
-		failed = 1;
-	}
-	for (k = 0; k < nworkers && !failed; k++) {
-		if (pj->fold != NULL) {
-			if (pj->py->merge(pj->fold, bytes + displs[k],
-			    res[k].size) == 0)
-				continue;
-			msg = pj->py->error();
-			warnx("worker %d: %s", k, msg != NULL ? msg :
-			    "out of memory");
-			free(msg);
-			return 1;
-		}
-		if (res[k].elements == 0)
-			continue;
-		if (doubles == -1)
-			doubles = (res[k].flags & MR_RESULT_DOUBLES) != 0;
-		else if (doubles != ((res[k].flags & MR_RESULT_DOUBLES) != 0)) {
-			warnx("the Python map returned ints in some blocks and"
-			    " floats in others: a reduce of both together is"
-			    " not offered");
-			return 1;
-		}
-	}
-	if (!failed && doubles == 1 && !result->doubles) {
-		op = result->op;
-		partial_free(result);
-		partial_init(result, op, 1);
-	}
 	return failed;
 }
 

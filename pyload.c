@@ -1,6 +1,7 @@
 /* pyload.c - a .py named with -k or -R: mapreduce-python.so, found and loaded on demand */
 
 #include <dlfcn.h>
+#include <err.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -8,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "common.h"
 #include "pyload.h"
 
 #ifndef LIBEXECDIR
@@ -122,6 +124,63 @@ pyload_release(struct pyjob *pj)
 	pj->map = pj->fold = NULL;
 	pj->spec = NULL;
 	pj->len = 0;
+}
+
+/* The workers chose the type of their partials by their first value. */
+int
+pyload_merge(const struct pyjob *pj, struct partial *result,
+    const struct mr_result *res, int nworkers, const unsigned char *bytes,
+    const int *displs, int failed)
+{
+	char *msg;
+	int k, op, doubles = -1, told = 0;
+
+	for (k = 0; k < nworkers; k++) {
+		if (res[k].magic != MR_MAGIC || res[k].version !=
+		    MR_PROTOCOL_VERSION || res[k].status == MR_STATUS_OK)
+			continue;
+		if (res[k].status == MR_STATUS_PYTHON && !told++)
+			warnx("%.*s", (int)res[k].size, bytes + displs[k]);
+		failed = 1;
+	}
+	for (k = 0; k < nworkers && !failed; k++) {
+		if (pj->fold != NULL) {
+			if (pj->py->merge(pj->fold, bytes + displs[k],
+			    res[k].size) == 0)
+				continue;
+			msg = pj->py->error();
+			warnx("worker %d: %s", k, msg != NULL ? msg :
+			    "out of memory");
+			free(msg);
+			return 1;
+		}
+		if (res[k].elements == 0)
+			continue;
+		if (doubles == -1)
+			doubles = (res[k].flags & MR_RESULT_DOUBLES) != 0;
+		else if (doubles != ((res[k].flags & MR_RESULT_DOUBLES) != 0)) {
+			warnx("the Python map returned ints in some blocks and"
+			    " floats in others: a reduce of both together is"
+			    " not offered");
+			return 1;
+		}
+	}
+	if (!failed && doubles == 1 && !result->doubles) {
+		op = result->op;
+		partial_free(result);
+		partial_init(result, op, 1);
+	}
+	return failed;
+}
+
+char *
+pyload_noun(const char *func)
+{
+	char *noun;
+
+	if ((noun = strdup(func)) != NULL && *noun >= 'a' && *noun <= 'z')
+		*noun = (char)(*noun - 'a' + 'A');
+	return noun;
 }
 
 /*

@@ -7,6 +7,9 @@
 #include <stdint.h>
 
 #include "pyplugin.h"
+#include "reduce.h"
+
+struct mr_result;
 
 /*
  * A run's Python functions, as the manager checked them and as each worker
@@ -44,6 +47,20 @@ int	pyload_check(struct pyjob *pj, const char *map_path,
  */
 int	pyload_worker(struct pyjob *pj, const char *spec, size_t len,
 	    uint32_t nranges, char *why, size_t wlen);
+
+/*
+ * The manager, after gathering step 5's bytes (worker k's at
+ * bytes + displs[k], res[k].size of them): print the first worker's
+ * Python failure, one line; merge the runs of a Python fold into
+ * pj->fold; or make result hold floats when the workers' partials do.
+ * failed: the gather failed already.  Returns 0, or 1 if the run failed.
+ */
+int	pyload_merge(const struct pyjob *pj, struct partial *result,
+	    const struct mr_result *res, int nworkers,
+	    const unsigned char *bytes, const int *displs, int failed);
+
+/* -R FILE.py:FUNC's word for the sentence, malloc(3)ed: "sum" makes "Sum". */
+char	*pyload_noun(const char *func);
 
 /*
  * Release the functions and the spec.  The plugin stays loaded: an
