@@ -26,6 +26,8 @@ static int	parse_count(const char *s, long max, long *n);
 static int	parse_u64(const char *s, uint64_t *n);
 static int	check_lengths(struct options *o);
 static int	parse_kernel(struct options *o, const char *spec);
+static int	parse_reduce(struct options *o, const char *spec);
+static int	is_python(const char *path);
 static int	parse_word(struct options *o, const char *what, const char *s,
 		    const char *const *words, int *value);
 static int	check_operations(struct options *o);
@@ -34,9 +36,9 @@ static int	name_ranges(struct options *o);
 
 /* Names of enum mr_map and enum mr_reduce values, by value. */
 const char *const cli_map_names[] = { "", "product", "sum", "min", "max",
-    "square", "kernel", "expr", NULL };
+    "square", "kernel", "expr", "python", NULL };
 const char *const cli_reduce_names[] = { "", "sum", "product", "min", "max",
-    NULL };
+    "python", NULL };
 static const char *const schedule_names[] = { "static", "dynamic", NULL };
 static const char *const format_names[] = { "text", "value", "json", NULL };
 
@@ -50,6 +52,7 @@ static const struct option longopts[] = {
 	{ "chunk",	required_argument,	NULL,	'C' },
 	{ "format",	required_argument,	NULL,	'F' },
 	{ "progress",	no_argument,		NULL,	'P' },
+	{ "batch",	no_argument,		NULL,	'B' },
 	{ "truncate",	no_argument,		NULL,	't' },
 	{ "verbose",	no_argument,		NULL,	'v' },
 	{ "workers",	required_argument,	NULL,	'w' },
@@ -89,8 +92,7 @@ cli_parse(int argc, char *argv[], struct options *o)
 			map_given = 1;
 			break;
 		case 'R':
-			if (parse_word(o, "reduce", optarg, cli_reduce_names,
-			    &o->reduce) == -1)
+			if (parse_reduce(o, optarg) == -1)
 				return -1;
 			break;
 		case 'k':
@@ -120,6 +122,9 @@ cli_parse(int argc, char *argv[], struct options *o)
 			break;
 		case 'P':
 			o->progress = 1;
+			break;
+		case 'B':
+			o->batch = 1;
 			break;
 		case 't':
 			o->truncate = 1;
@@ -179,7 +184,10 @@ cli_release(struct options *o)
 	o->names = NULL;
 	free(o->ranges);
 	free(o->kernel);
+	free(o->pyreduce);
 	o->ranges = NULL;
+	o->pyreduce = NULL;
+	o->pyreduce_func = NULL;
 	o->nranges = 0;
 	o->kernel = NULL;
 	o->symbol = NULL;
@@ -189,8 +197,8 @@ void
 cli_help(void)
 {
 	printf(
-"usage: mapreduce [-tv] [-m OP | -k FILE.so[:SYMBOL] | -e EXPR] [-R OP]\n"
-"                 [-w N]\n"
+"usage: mapreduce [-tv] [-m OP | -k FILE.so[:SYMBOL] | -k FILE.py:FUNC\n"
+"                 [--batch] | -e EXPR] [-R OP | -R FILE.py:FUNC] [-w N]\n"
 "                 [--schedule static|dynamic] [--chunk N]\n"
 "                 [--format text|value|json] [--progress]\n"
 "                 [--timeout SECONDS] [--worker PATH]\n"
@@ -213,7 +221,8 @@ cli_help(void)
 "\n"
 "  mpiexec -n 1 mapreduce -r 1:101 -r 101:201 : -n 16 worker\n"
 "  mpiexec -n 17 mapreduce -r 1:101 -r 101:201   (rank 0 manages)\n"
-"\n"
+"\n");
+	printf(
 "options:\n"
 "  -r, --range [NAME=]START:STOP[:STEP]\n"
 "                      one argument of the map, as Python's range(); repeat\n"
@@ -232,9 +241,18 @@ cli_help(void)
 "                      '4.0/(1.0+((x+0.5)/N)**2)/N', 'sqrt(x) if x else 0.0'\n"
 "                      (int, float, bool; operators, abs min max pow round\n"
 "                      int float bool, and math's functions and constants)\n"
+"  -k, --kernel FILE.py:FUNC\n"
+"                      map with a Python function of one argument per\n"
+"                      range, called with Python ints; it returns an int,\n"
+"                      a float or a bool\n"
+"      --batch         FUNC takes one numpy int64 array per range (a few\n"
+"                      thousand elements) and returns as many values\n"
 "  -R, --reduce OP     sum (default), product, min or max of the values;\n"
 "                      integers exact at any size, doubles summed exactly\n"
 "                      and rounded once\n"
+"  -R, --reduce FILE.py:FUNC\n"
+"                      reduce with a Python function of two arguments, as\n"
+"                      functools.reduce(FUNC, values) (needs -k FILE.py)\n"
 "      --schedule static|dynamic\n"
 "                      static (default): one block per worker; dynamic:\n"
 "                      chunks on request, for uneven maps\n"
@@ -261,12 +279,13 @@ cli_help(void)
 "  0  the result was printed\n"
 "  1  a run-time failure: MPI, spawning, a worker that died or failed, no\n"
 "     worker executable, no mpiexec to start under, an mpiexec that did not\n"
-"     start the manager; an expression that raised for an element (the\n"
-"     line names it and Python's error); or the output could not be\n"
-"     written (a full disk, a closed stdout)\n"
-"  2  bad command line or input, a bad kernel or expression (or -R product\n"
-"     of one whose values are all floats), or a -w that differs from the\n"
-"     workers started beside the manager\n"
+"     start the manager; an expression or a Python function that raised\n"
+"     for an element (the line names it and Python's error), or a Python\n"
+"     function that returned something else than a number; or the output\n"
+"     could not be written (a full disk, a closed stdout)\n"
+"  2  bad command line or input, a bad kernel, Python file or expression\n"
+"     (or -R product of one whose values are all floats), or a -w that\n"
+"     differs from the workers started beside the manager\n"
 "  124  --timeout expired; 129, 130, 143  interrupted by SIGHUP, SIGINT,\n"
 "     SIGTERM (one line, nothing on stdout)\n");
 }
@@ -485,7 +504,48 @@ parse_kernel(struct options *o, const char *spec)
 			    spec);
 	}
 	o->map = MR_MAP_KERNEL;
+	if (!is_python(o->kernel))
+		return 0;
+	if (o->symbol == NULL)
+		return fail(o, "bad kernel '%s': FILE.py:FUNC names the"
+		    " function", spec);
+	o->map = MR_MAP_PYTHON;
 	return 0;
+}
+
+/* -R OP, or -R FILE.py:FUNC: a Python function of two arguments. */
+static int
+parse_reduce(struct options *o, const char *spec)
+{
+	char *colon;
+
+	if ((colon = strrchr(spec, ':')) == NULL || strchr(colon, '/') ||
+	    colon - spec < 4 || strncmp(colon - 3, ".py", 3) != 0) {
+		if (is_python(spec))
+			return fail(o, "bad reduce '%s': FILE.py:FUNC names"
+			    " the function", spec);
+		return parse_word(o, "reduce", spec, cli_reduce_names,
+		    &o->reduce);
+	}
+	free(o->pyreduce);
+	if ((o->pyreduce = strdup(spec)) == NULL)
+		return fail(o, "out of memory");
+	o->pyreduce[colon - spec] = '\0';
+	o->pyreduce_func = o->pyreduce + (colon - spec) + 1;
+	if (*o->pyreduce_func == '\0' || !is_python(o->pyreduce))
+		return fail(o, "bad reduce '%s': FILE.py:FUNC", spec);
+	o->reduce = MR_REDUCE_PYTHON;
+	return 0;
+}
+
+/* A file name that ends in ".py", with something before. */
+static int
+is_python(const char *path)
+{
+	size_t n = strlen(path);
+
+	return n > 3 && strcmp(path + n - 3, ".py") == 0 &&
+	    path[n - 4] != '/';
 }
 
 /* One of words (index 0 unused when it is ""), into *value. */
@@ -498,7 +558,8 @@ parse_word(struct options *o, const char *what, const char *s,
 
 	for (i = 0; words[i] != NULL; i++) {
 		if (words[i][0] == '\0' || strcmp(words[i], "kernel") == 0 ||
-		    strcmp(words[i], "expr") == 0)
+		    strcmp(words[i], "expr") == 0 ||
+		    strcmp(words[i], "python") == 0)
 			continue;
 		if (strcmp(s, words[i]) == 0) {
 			*value = i;
@@ -526,6 +587,14 @@ check_operations(struct options *o)
 		    cli_reduce_names[o->reduce]);
 	if (o->chunk != 0 && o->schedule != MR_SCHEDULE_DYNAMIC)
 		return fail(o, "--chunk needs --schedule dynamic");
+	if (o->reduce == MR_REDUCE_PYTHON && o->map != MR_MAP_PYTHON)
+		return fail(o, "-R FILE.py:FUNC needs a Python map,"
+		    " -k FILE.py:FUNC");
+	if (o->reduce == MR_REDUCE_PYTHON && o->length == 0)
+		return fail(o, "-R %s of an empty map has no value",
+		    o->pyreduce_func);
+	if (o->batch && o->map != MR_MAP_PYTHON)
+		return fail(o, "--batch needs a Python map, -k FILE.py:FUNC");
 	return 0;
 }
 

@@ -21,13 +21,17 @@ struct options {
 	uint32_t nranges;		/* the arity of the map, >= 1 */
 	uint64_t length;		/* elements in the map */
 	int truncate;			/* --truncate: stop at the shortest range */
-	int map;			/* -m, an enum mr_map (-k: MR_MAP_KERNEL) */
+	int map;			/* -m, an enum mr_map (-k: MR_MAP_KERNEL,
+					   -k FILE.py:FUNC: MR_MAP_PYTHON) */
 	int reduce;			/* -R, an enum mr_reduce */
 	char *kernel;			/* -k FILE.so (malloc(3)ed), or NULL */
 	char *symbol;			/* -k's :SYMBOL, in kernel's block, or NULL */
 	const char *expr;		/* -e EXPR (points into argv), or NULL */
 	char **names;			/* the ranges' names for -e (malloc(3)ed,
 					   nranges of them, NULL if unnamed) */
+	char *pyreduce;			/* -R FILE.py (malloc(3)ed), or NULL */
+	char *pyreduce_func;		/* -R's :FUNC, in pyreduce's block */
+	int batch;			/* --batch: numpy arrays to -k FILE.py */
 	int schedule;			/* --schedule, an enum mr_schedule */
 	uint64_t chunk;			/* --chunk N, or 0 for the default */
 	int format;			/* --format, an enum cli_format */

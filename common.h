@@ -20,7 +20,9 @@
  *      MPI_Ibcast   char[kernel_len]         only with a user kernel:
  *                                            "PATH\0SYMBOL\0"; with an
  *                                            expression (-e):
- *                                            "EXPR\0NAME1\0...NAMEn\0"
+ *                                            "EXPR\0NAME1\0...NAMEn\0";
+ *                                            with a Python function,
+ *                                            pyload.h's spec
  *   3. MPI_Iscatter struct mr_block          one block of indices per worker
  *      (each worker now evaluates and reduces the elements of its block;
  *      with MR_SCHEDULE_DYNAMIC it then asks for more, point to point:
@@ -45,7 +47,7 @@
  * and MR_PROTOCOL_VERSION catches a worker from another one.
  */
 
-#define MR_PROTOCOL_VERSION	4	/* bump on any change to this file */
+#define MR_PROTOCOL_VERSION	5	/* bump on any change to this file */
 #define MR_MAGIC		0x6d72	/* "mr": a sanity check on every struct */
 #define MR_TAG_STATIC		0x6d72	/* MPI_Intercomm_create in a static launch */
 #define MR_TAG_REQUEST		1	/* dynamic schedule: a worker asks */
@@ -71,7 +73,8 @@ enum mr_map {
 	MR_MAP_MAX,			/* the greatest */
 	MR_MAP_SQUARE,			/* x_1 * x_1, arity 1 */
 	MR_MAP_KERNEL,			/* a user kernel (mapreduce.h) */
-	MR_MAP_EXPR			/* an expression of the ranges (-e) */
+	MR_MAP_EXPR,			/* an expression of the ranges (-e) */
+	MR_MAP_PYTHON			/* a user's Python function (pyload.h) */
 };
 
 /* The reduce: how the values of all elements become one. */
@@ -79,7 +82,8 @@ enum mr_reduce {
 	MR_REDUCE_SUM = 1,		/* 0 for an empty map */
 	MR_REDUCE_PRODUCT,		/* 1 for an empty map */
 	MR_REDUCE_MIN,			/* an empty map has none */
-	MR_REDUCE_MAX
+	MR_REDUCE_MAX,
+	MR_REDUCE_PYTHON		/* a Python function's left fold */
 };
 
 enum mr_schedule {
@@ -133,10 +137,12 @@ enum mr_status {
 	MR_STATUS_BAD_TASK,		/* task refused: wrong magic, version or op */
 	MR_STATUS_NOMEM,		/* out of memory while computing */
 	MR_STATUS_KERNEL,		/* the user kernel failed to load or map */
-	MR_STATUS_EXPR			/* the expression raised for an element:
+	MR_STATUS_EXPR,			/* the expression raised for an element:
 					   the bytes of step 5 are its index
 					   (8 bytes, most significant first)
 					   and one line of text */
+	MR_STATUS_PYTHON		/* the Python function failed: step 5
+					   sends the message, one line */
 };
 
 /*
@@ -149,6 +155,7 @@ enum mr_status {
  *   flags;
  * - doubles, min and max: the 8 bytes of the IEEE 754 double, most
  *   significant first.
+ * - a Python fold (MR_REDUCE_PYTHON): its runs, as pyplugin.h says.
  * Without MR_RESULT_VALUE (min or max of no element) nothing is sent.
  */
 #define MR_RESULT_VALUE		0x1	/* the partial result has a value */

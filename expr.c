@@ -896,8 +896,9 @@ call(struct parser *ps, const char *fname, size_t flen, const char *at)
 		return;
 	next(ps);
 	while (!ps->failed && ps->tok != ')') {
-		for (p = ps->p; *p == ' ' || *p == '\t'; p++)
-			continue;
+		p = ps->p;
+		while (*p == ' ' || *p == '\t')
+			p++;
 		if (ps->tok == T_NAME && p[0] == '=' && p[1] != '=')
 			fail(ps, ps->tstart, "keyword arguments are not"
 			    " supported: give them in order");

@@ -442,6 +442,7 @@ void
 launch_read_arguments(int *argc, char ***argv)
 {
 	static char *buf, **args;
+	char *grown;
 	const char *path;
 	size_t len = 0, cap = 0, i;
 	ssize_t got;
@@ -452,12 +453,17 @@ launch_read_arguments(int *argc, char ***argv)
 		return;
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
 		err(1, "%s", path);
-	do {
-		if (len == cap && (buf = realloc(buf, cap = cap * 2 + 4096))
-		    == NULL)
-			err(1, NULL);
-		got = read(fd, buf + len, cap - len);
-	} while (got > 0 && (len += (size_t)got, 1));
+	for (;;) {
+		if (len == cap) {
+			cap = cap * 2 + 4096;
+			if ((grown = realloc(buf, cap)) == NULL)
+				err(1, NULL);
+			buf = grown;
+		}
+		if ((got = read(fd, buf + len, cap - len)) <= 0)
+			break;
+		len += (size_t)got;
+	}
 	if (got == -1)
 		err(1, "%s", path);
 	close(fd);
@@ -644,7 +650,7 @@ collect(pid_t pid, int outfd, int errfd, const sigset_t *mask,
 static void
 take(struct pollfd *p, struct capture *c)
 {
-	char buf[4096];
+	char buf[4096], *grown;
 	ssize_t n;
 
 	if (p->fd == -1 || !(p->revents & (POLLIN | POLLHUP | POLLERR)))
@@ -662,10 +668,12 @@ take(struct pollfd *p, struct capture *c)
 			stderr_bytes += (size_t)n;
 		return;
 	}
-	if (c->len + (size_t)n + 1 > c->cap &&
-	    (c->buf = realloc(c->buf, c->cap = (c->len + (size_t)n) * 2 + 1))
-	    == NULL)
-		err(1, NULL);
+	if (c->buf == NULL || c->len + (size_t)n + 1 > c->cap) {
+		c->cap = (c->len + (size_t)n) * 2 + 1;
+		if ((grown = realloc(c->buf, c->cap)) == NULL)
+			err(1, NULL);
+		c->buf = grown;
+	}
 	memcpy(c->buf + c->len, buf, (size_t)n);
 	c->len += (size_t)n;
 	c->buf[c->len] = '\0';

@@ -15,6 +15,12 @@ static int128	value_i128(int map, const int64_t *v, uint32_t arity);
 static void	product_mpz(mpz_t out, const int64_t *v, uint32_t arity);
 static int	map_kernel(const struct map_job *job, uint64_t first,
 		    uint64_t count, struct partial *p);
+static int	map_python(const struct map_job *job, uint64_t first,
+		    uint64_t count, struct partial *p);
+static const char *python_type(void *ctx, int doubles, int first);
+static int	python_ints(void *ctx, const int64_t *v, size_t n);
+static int	python_big(void *ctx, const char *hex);
+static int	python_doubles(void *ctx, const double *v, size_t n);
 
 int
 map_block(const struct map_job *job, uint64_t first, uint64_t count,
@@ -28,6 +34,8 @@ map_block(const struct map_job *job, uint64_t first, uint64_t count,
 		return map_kernel(job, first, count, p);
 	if (job->map == MR_MAP_EXPR)
 		return eval_block(job->eval, job->ranges, first, count, p);
+	if (job->map == MR_MAP_PYTHON)
+		return map_python(job, first, count, p);
 	if (job->map != MR_MAP_PRODUCT || p->op != MR_REDUCE_SUM)
 		return map_builtin(job, first, count, p);
 	/* The seed's case has kernels of its own (kernel.c). */
@@ -148,4 +156,87 @@ map_kernel(const struct map_job *job, uint64_t first, uint64_t count,
 	free(out);
 	free(start);
 	return rc;
+}
+
+/*
+ * A Python function, in batches as a kernel: its values go to p, or to
+ * the Python fold of -R FILE.py:FUNC.
+ */
+static int
+map_python(const struct map_job *job, uint64_t first, uint64_t count,
+    struct partial *p)
+{
+	const struct pyplugin_sink sink = { p, python_type, python_ints,
+	    python_big, python_doubles };
+	struct mapreduce_batch b;
+	int64_t *start;
+	uint64_t done;
+	uint32_t j;
+	int rc = MR_STATUS_OK;
+
+	if ((start = calloc(2 * (size_t)job->arity, sizeof(*start))) == NULL)
+		return MR_STATUS_NOMEM;
+	b.arity = job->arity;
+	b.start = start;
+	b.step = start + job->arity;
+	b.length = job->length;
+	for (j = 0; j < job->arity; j++)
+		start[job->arity + j] = job->ranges[j].step;
+	for (done = 0; done < count && rc == MR_STATUS_OK; done += b.count) {
+		b.first = first + done;
+		b.count = count - done < BATCH ? (size_t)(count - done) : BATCH;
+		for (j = 0; j < job->arity; j++)
+			start[j] = range_at(&job->ranges[j], b.first);
+		if (job->python->py->map(job->python->map, &b,
+		    job->python->fold, &sink) != 0)
+			rc = MR_STATUS_PYTHON;
+	}
+	free(start);
+	return rc;
+}
+
+/*
+ * The one place that could refuse a Python map's type: none is, since its
+ * partial (PARTIAL_ANY) takes ints and floats, and partial_check() says
+ * at the end what a reduce cannot take.
+ */
+static const char *
+python_type(void *ctx, int doubles, int first)
+{
+	(void)ctx;	/* a PARTIAL_ANY partial takes both: partial_check() */
+	(void)doubles;
+	(void)first;
+	return NULL;
+}
+
+static int
+python_ints(void *ctx, const int64_t *v, size_t n)
+{
+	partial_add_i64s(ctx, v, n);
+	return 0;
+}
+
+/* Python's hex(): an optional '-', "0x", hexadecimal digits. */
+static int
+python_big(void *ctx, const char *hex)
+{
+	mpz_t v;
+	int neg = *hex == '-';
+
+	if (mpz_init_set_str(v, hex + neg + 2, 16) == -1) {
+		mpz_clear(v);
+		return -1;
+	}
+	if (neg)
+		mpz_neg(v, v);
+	partial_add_mpz(ctx, v);
+	mpz_clear(v);
+	return 0;
+}
+
+static int
+python_doubles(void *ctx, const double *v, size_t n)
+{
+	partial_add_doubles(ctx, v, n);
+	return 0;
 }

@@ -22,6 +22,7 @@
 #include "output.h"
 #include "plugin.h"
 #include "progress.h"
+#include "pyload.h"
 #include "reduce.h"
 #include "serve.h"
 #include "transport.h"
@@ -47,6 +48,8 @@ static void	expr_spec(const struct options *o, struct kernel_info *ki);
 static void	report_expr_failure(const struct mr_result *res, int nworkers,
 		    const unsigned char *bytes, const int *counts,
 		    const int *displs);
+static void	check_python(const struct options *o, struct pyjob *pj,
+		    struct kernel_info *ki);
 static void	require_matching_workers(int asked, int started, int rank);
 static MPI_Comm	spawn_workers(const char *worker, int nworkers);
 static void	send_work(MPI_Comm inter, const struct options *o,
@@ -56,7 +59,7 @@ static void	take_chunk(struct mr_block *b, uint64_t *next, uint64_t length,
 static void	hand_out_chunks(MPI_Comm inter, uint64_t next, uint64_t length,
 		    uint64_t chunk, int asking);
 static int	gather(MPI_Comm inter, int nworkers, struct partial *result,
-		    struct mr_result *res);
+		    struct mr_result *res, const struct pyjob *pj);
 static const char *status_text(int status);
 static double	seconds_since(const struct timespec *t0);
 
@@ -64,13 +67,14 @@ int
 main(int argc, char *argv[])
 {
 	struct kernel_info ki = { NULL, 0, NULL, 0 };
+	struct pyjob pj = { NULL, NULL, NULL, NULL, NULL, 0 };
 	struct options opt;
 	struct partial result;
 	struct mr_result *res;
 	struct progress *prog = NULL;
 	struct timespec t0;
 	MPI_Comm inter;
-	char *worker = NULL, *value;
+	char *worker = NULL, *value = NULL, *noun = NULL;
 	int nworkers, failed, rank, size;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -92,9 +96,11 @@ main(int argc, char *argv[])
 	}
 	launch_announce();
 	output_hold_stdout();
-	if (opt.kernel != NULL)
+	if (opt.map == MR_MAP_PYTHON)
+		check_python(&opt, &pj, &ki);
+	else if (opt.kernel != NULL)
 		check_kernel(&opt, &ki);
-	if (opt.expr != NULL)
+	else if (opt.expr != NULL)
 		expr_spec(&opt, &ki);
 	if (launch_world_size() == 1) {		/* spawn the workers */
 		worker = launch_find_worker(opt.worker);
@@ -120,6 +126,9 @@ main(int argc, char *argv[])
 			serve(&inter);
 			guard_release();
 			MPI_Finalize();
+			pyload_release(&pj);
+			free(ki.spec);
+			free(ki.name);
 			cli_release(&opt);
 			return 0;
 		}
@@ -142,11 +151,14 @@ main(int argc, char *argv[])
 		prog = progress_start(inter, nworkers, opt.length);
 	send_work(inter, &opt, &ki, prog != NULL, nworkers);
 	partial_init(&result, opt.reduce, ki.doubles);
-	failed = gather(inter, nworkers, &result, res);
-	if (!failed && (value = (char *)partial_check(&result)) != NULL) {
+	failed = gather(inter, nworkers, &result, res,
+	    opt.map == MR_MAP_PYTHON ? &pj : NULL);
+	if (!failed && pj.fold == NULL &&
+	    (value = (char *)partial_check(&result)) != NULL) {
 		warnx("%s", value);
 		failed = 1;
 	}
+	value = NULL;
 	if (prog != NULL)
 		progress_finish(prog, res);
 	/* The stop and the disconnect wait for every worker: still timed. */
@@ -155,17 +167,28 @@ main(int argc, char *argv[])
 	transport_disarm();
 	MPI_Finalize();
 
-	if (!failed) {
+	if (!failed && pj.fold != NULL) {
+		if ((value = pj.py->result(pj.fold, &ki.doubles)) == NULL) {
+			value = pj.py->error();
+			warnx("%s", value != NULL ? value : "out of memory");
+			failed = 1;
+		} else if ((noun = pyload_noun(opt.pyreduce_func)) == NULL)
+			errx(1, "out of memory");
+	} else if (!failed) {
 		if ((value = partial_format(&result)) == NULL)
 			errx(1, "out of memory");
-		output_result(&opt, &(struct result){ value,
-		    partial_is_double(&result), opt.kernel != NULL ?
-		    ki.spec : NULL, ki.name, nworkers, seconds_since(&t0) });
-		free(value);
 	}
+	if (!failed)
+		output_result(&opt, &(struct result){ value, pj.fold != NULL ?
+		    ki.doubles : partial_is_double(&result), opt.kernel != NULL ?
+		    ki.spec : NULL, ki.name, nworkers, seconds_since(&t0),
+		    noun });
+	free(value);
+	free(noun);
 	if (opt.verbose)
 		output_statistics(res, nworkers);
 	partial_free(&result);
+	pyload_release(&pj);
 	free(res);
 	free(ki.spec);
 	free(ki.name);
@@ -290,6 +313,29 @@ expr_spec(const struct options *o, struct kernel_info *ki)
 }
 
 /*
+ * Import the Python function here first, so that a bad file or function
+ * is one line (exit 2) before any process starts; the workers get the
+ * absolute paths and the plugin's.  The sentence calls the values by the
+ * function's name: "product" makes "products".
+ */
+static void
+check_python(const struct options *o, struct pyjob *pj,
+    struct kernel_info *ki)
+{
+	char why[1024];
+
+	if (pyload_check(pj, o->kernel, o->symbol, o->nranges, o->pyreduce,
+	    o->pyreduce_func, o->batch, o->verbose, why, sizeof(why)) == -1)
+		refuse("%s", why);
+	if (asprintf(&ki->name, "%ss", o->symbol) == -1)
+		err(1, NULL);
+	ki->spec = pj->spec;
+	ki->len = pj->len;
+	ki->doubles = PARTIAL_ANY;	/* ints, floats, or both */
+	pj->spec = NULL;
+}
+
+/*
  * In a static launch the worker count is the world's: a -w that says
  * otherwise is bad input.  Every rank sees the same, so all abort alike.
  */
@@ -402,7 +448,7 @@ hand_out_chunks(MPI_Comm inter, uint64_t next, uint64_t length,
  */
 static int
 gather(MPI_Comm inter, int nworkers, struct partial *result,
-    struct mr_result *res)
+    struct mr_result *res, const struct pyjob *pj)
 {
 	unsigned char *bytes;
 	int *counts, *displs, total = 0, failed = 0, k;
@@ -420,9 +466,10 @@ gather(MPI_Comm inter, int nworkers, struct partial *result,
 			    MR_PROTOCOL_VERSION);
 			failed = 1;
 			res[k].size = 0;
-		} else if (res[k].status == MR_STATUS_EXPR)
-			failed = 1;
-		else if (res[k].status != MR_STATUS_OK) {
+		} else if (res[k].status == MR_STATUS_EXPR ||
+		    res[k].status == MR_STATUS_PYTHON) {
+			failed = 1;	/* the line follows in step 5 */
+		} else if (res[k].status != MR_STATUS_OK) {
 			warnx("worker %d %s", k, status_text(res[k].status));
 			failed = 1;
 		}
@@ -435,7 +482,11 @@ gather(MPI_Comm inter, int nworkers, struct partial *result,
 	}
 	bytes = transport_gather_bytes(inter, counts, displs, total);
 	report_expr_failure(res, nworkers, bytes, counts, displs);
-	for (k = 0; k < nworkers && !failed; k++) {
+	if (pj != NULL)
+		failed = pyload_merge(pj, result, res, nworkers, bytes, displs,
+		    failed);
+	for (k = 0; k < nworkers && !failed && (pj == NULL || pj->fold == NULL);
+	    k++) {
 		if (partial_merge(result, res[k].flags, bytes + displs[k],
 		    (size_t)counts[k]) == -1) {
 			warnx("worker %d sent a malformed partial result", k);

@@ -93,9 +93,10 @@ print_result(const struct options *o, const struct result *r)
 		return;
 	}
 	if (o->format == CLI_FORMAT_TEXT) {
-		printf("%s of the ", reduce_nouns[o->reduce]);
-		print_name(o->map == MR_MAP_KERNEL ? r->values :
-		    map_plurals[o->map]);
+		printf("%s of the ", o->reduce == MR_REDUCE_PYTHON ? r->noun :
+		    reduce_nouns[o->reduce]);
+		print_name(o->map == MR_MAP_KERNEL || o->map == MR_MAP_PYTHON ?
+		    r->values : map_plurals[o->map]);
 		printf(" equals %s\n", r->value);
 		return;
 	}

@@ -14,6 +14,7 @@ struct result {
 	const char *values;	/* what the kernel calls its values */
 	int workers;
 	double seconds;		/* wall time of the whole run */
+	const char *noun;	/* -R FILE.py:FUNC's word for the sentence */
 };
 
 /*

@@ -16,7 +16,8 @@
 #include "dsum.h"
 #include "pyval.h"
 
-#if GMP_LIMB_BITS != 64 || GMP_NAIL_BITS != 0 || LONG_MAX != INT64_MAX
+#if defined(GMP_LIMB_BITS) && defined(LONG_MAX) && \
+    (GMP_LIMB_BITS != 64 || GMP_NAIL_BITS != 0 || LONG_MAX != INT64_MAX)
 #error "pyval.c assumes 64-bit longs and GMP limbs, without nails"
 #endif
 #ifdef __FAST_MATH__
@@ -647,7 +648,7 @@ float_binop(int op, struct pyval *r, const struct pyval *a,
 {
 	double x, y, z;
 
-	if (op >= PYOP_LSHIFT)
+	if (op >= PYOP_LSHIFT && op <= PYOP_XOR)
 		return fail(e, "TypeError",
 		    "unsupported operand type(s) for %s: '%s' and '%s'",
 		    opname[op], tname(a), tname(b));
@@ -1349,7 +1350,7 @@ static void
 small_powmod(struct pyval *r, int64_t a, uint64_t n, int64_t m)
 {
 	uint64_t mod = m < 0 ? -(uint64_t)m : (uint64_t)m;
-	uint64_t acc = 1 % mod, base;
+	uint64_t acc = mod == 1 ? 0 : 1, base;	/* 1 % mod, m != 0 */
 
 	base = a < 0 ? (mod - (-(uint64_t)a) % mod) % mod : (uint64_t)a % mod;
 	for (; n != 0; n >>= 1) {
@@ -2260,7 +2261,7 @@ m_combperm(int id, struct pyval *r, const struct pyval *args,
 		est = lgamma(dn + 1) - lgamma(dn - dk + 1) -
 		    (id == F_COMB ? lgamma(dk + 1) : 0);
 	else
-		est = dk * (log(dn) - (id == F_COMB ? log(dk + 1) : M_LN2));
+		est = dk * (log(dn) - (id == F_COMB ? log1p(dk) : M_LN2));
 	if (est / M_LN2 > (double)PYVAL_MAX_BITS + 1) {
 		mpz_clear(t);
 		return too_big(e);

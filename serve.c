@@ -13,6 +13,7 @@
 #include "guard.h"
 #include "map.h"
 #include "plugin.h"
+#include "pyload.h"
 #include "range.h"
 #include "reduce.h"
 #include "serve.h"
@@ -36,6 +37,10 @@ static int	load_expr(struct map_job *job, const char *spec, size_t len,
 		    int index);
 static int	explain_failure(const struct map_job *job,
 		    unsigned char **bytes, size_t *len);
+static int	load_python(struct pyjob *pj, const struct mr_task *t,
+		    const char *spec, int index, char **msg);
+static int	python_result(const struct pyjob *pj, int status, char *msg,
+		    unsigned char **bytes, size_t *len);
 static int	work(const struct mr_task *t, const struct map_job *job,
 		    MPI_Comm manager, int index, int status, struct partial *p,
 		    struct mr_result *res);
@@ -50,12 +55,13 @@ serve(MPI_Comm *manager)
 	struct mr_result res = { MR_MAGIC, MR_PROTOCOL_VERSION, MR_STATUS_OK,
 	    0, 0, 0, 0, 0, 0, 0 };
 	struct plugin pl = { NULL, NULL };
+	struct pyjob py = { NULL, NULL, NULL, NULL, NULL, 0 };
 	struct map_job job;
 	struct mr_task task;
 	struct mr_range *ranges;
 	struct partial part;
 	unsigned char *bytes = NULL;
-	char *kernel;
+	char *kernel, *pymsg = NULL;
 	size_t len = 0;
 	int index, status = MR_STATUS_OK;
 
@@ -67,6 +73,7 @@ serve(MPI_Comm *manager)
 	job.length = task.length;
 	job.kernel = NULL;
 	job.eval = NULL;
+	job.python = &py;
 	if (!task_is_valid(&task, ranges))
 		status = MR_STATUS_BAD_TASK;
 	else if (task.map == MR_MAP_KERNEL &&
@@ -75,18 +82,25 @@ serve(MPI_Comm *manager)
 		job.kernel = pl.kernel;
 	else if (task.map == MR_MAP_EXPR)
 		status = load_expr(&job, kernel, task.kernel_len, index);
-	partial_init(&part, task.reduce, job.eval != NULL ? PARTIAL_ANY :
-	    job.kernel != NULL && job.kernel->type == MAPREDUCE_DOUBLE);
+	else if (task.map == MR_MAP_PYTHON)
+		status = load_python(&py, &task, kernel, index, &pymsg);
+	partial_init(&part, task.reduce, job.eval != NULL ||
+	    task.map == MR_MAP_PYTHON ? PARTIAL_ANY : job.kernel != NULL &&
+	    job.kernel->type == MAPREDUCE_DOUBLE);
 
 	res.status = work(&task, &job, *manager, index, status, &part, &res);
-	if (res.status == MR_STATUS_OK &&
+	if (task.map == MR_MAP_PYTHON)
+		res.status = python_result(&py, res.status, pymsg, &bytes,
+		    &len);
+	if (res.status == MR_STATUS_OK && task.reduce != MR_REDUCE_PYTHON &&
 	    partial_encode(&part, &res.flags, &bytes, &len) == -1)
 		res.status = MR_STATUS_NOMEM;
 	if (res.status == MR_STATUS_EXPR &&
 	    explain_failure(&job, &bytes, &len) == -1)
 		res.status = MR_STATUS_NOMEM;
 	res.size = res.status == MR_STATUS_OK ||
-	    res.status == MR_STATUS_EXPR ? len : 0;
+	    res.status == MR_STATUS_EXPR ||
+	    res.status == MR_STATUS_PYTHON ? len : 0;
 	transport_send_result(*manager, &res);
 	transport_send_bytes(*manager, bytes, (int)res.size);
 	guard_fault_late(index);
@@ -97,6 +111,7 @@ serve(MPI_Comm *manager)
 	partial_free(&part);
 	plugin_close(&pl);
 	eval_close(job.eval);
+	pyload_release(&py);
 	free(kernel);
 	free(ranges);
 }
@@ -172,10 +187,12 @@ task_is_valid(const struct mr_task *t, const struct mr_range *ranges)
 	uint32_t j;
 
 	if (t->magic != MR_MAGIC || t->version != MR_PROTOCOL_VERSION ||
-	    t->map < MR_MAP_PRODUCT || t->map > MR_MAP_EXPR ||
-	    t->reduce < MR_REDUCE_SUM || t->reduce > MR_REDUCE_MAX ||
+	    t->map < MR_MAP_PRODUCT || t->map > MR_MAP_PYTHON ||
+	    t->reduce < MR_REDUCE_SUM || t->reduce > MR_REDUCE_PYTHON ||
 	    t->arity == 0 || (t->map == MR_MAP_KERNEL ||
-	    t->map == MR_MAP_EXPR) != (t->kernel_len > 0))
+	    t->map == MR_MAP_EXPR || t->map == MR_MAP_PYTHON) !=
+	    (t->kernel_len > 0) ||
+	    (t->reduce == MR_REDUCE_PYTHON && t->map != MR_MAP_PYTHON))
 		return 0;
 	for (j = 0; j < t->arity; j++)
 		if (ranges[j].step == 0 || range_len(&ranges[j]) < t->length)
@@ -245,6 +262,54 @@ explain_failure(const struct map_job *job, unsigned char **bytes,
 	memcpy(*bytes + 8, why, n);
 	*len = 8 + n;
 	return 0;
+}
+
+/*
+ * The Python function of pyload.h's spec.  A failure, in *msg
+ * (malloc(3)ed), is the line that the manager prints: the import in a
+ * worker can fail where the manager's did not (another node, a file
+ * changed since).
+ */
+static int
+load_python(struct pyjob *pj, const struct mr_task *t, const char *spec,
+    int index, char **msg)
+{
+	char why[512];
+
+	if (pyload_worker(pj, spec, t->kernel_len, t->arity, why,
+	    sizeof(why)) == 0) {
+		snprintf(why, sizeof(why), "Python function '%s'",
+		    spec + strlen(spec) + 1);
+		guard_running(why);
+		return MR_STATUS_OK;
+	}
+	if (asprintf(msg, "worker %d: %s", index, why) == -1)
+		return MR_STATUS_NOMEM;
+	return MR_STATUS_PYTHON;
+}
+
+/*
+ * Step 5's bytes of a Python map: the fold's runs, or the message of its
+ * failure (msg, load_python()'s, or the plugin's); NULL when the tool's
+ * partial follows.  Takes msg.
+ */
+static int
+python_result(const struct pyjob *pj, int status, char *msg,
+    unsigned char **bytes, size_t *len)
+{
+	if (status == MR_STATUS_PYTHON) {
+		if (msg == NULL && (msg = pj->py->error()) == NULL)
+			return MR_STATUS_NOMEM;
+		*bytes = (unsigned char *)msg;
+		*len = strlen(msg);
+		return status;
+	}
+	free(msg);
+	if (status != MR_STATUS_OK || pj->fold == NULL)
+		return status;
+	if (pj->py->encode(pj->fold, bytes, len) == 0)
+		return MR_STATUS_OK;
+	return python_result(pj, MR_STATUS_PYTHON, NULL, bytes, len);
 }
 
 static uint64_t

@@ -102,6 +102,8 @@ static void	plan_jump(struct planner *pl, const struct expr_insn *in,
 		    uint32_t pc);
 static int64_t	*save_mask(struct planner *pl, const struct slot *s);
 static void	join(struct planner *pl, uint32_t pc);
+static void	add_select(struct planner *pl, int t, const int64_t *mask,
+		    const void *b, const void *c, void *out);
 static void	select_lanes(const struct step *s, size_t n);
 static int	fn_of(int id, double (**fn)(double), int *kind);
 static void	run_step(const struct step *s, size_t n, uint8_t *bad);
@@ -464,6 +466,17 @@ save_mask(struct planner *pl, const struct slot *s)
 	return m;
 }
 
+/* out = mask ? b : c */
+static void
+add_select(struct planner *pl, int t, const int64_t *mask, const void *b,
+    const void *c, void *out)
+{
+	struct step *st;
+
+	if ((st = add_step(pl, S_SELECT, 0, t, mask, b, out)) != NULL)
+		st->c = c;
+}
+
 /* The ways that join at pc: one select each, innermost first. */
 static void
 join(struct planner *pl, uint32_t pc)
@@ -478,8 +491,7 @@ join(struct planner *pl, uint32_t pc)
 		top = &pl->stack[pl->sp - 1];
 		out = pl->slots[pl->sp - 1];
 		if (p->op == EXPR_CHAIN) {
-			add_step(pl, S_SELECT, 0, VEC_INT, p->mask, top->p,
-			    out)->c = pl->zero;
+			add_select(pl, VEC_INT, p->mask, top->p, pl->zero, out);
 			*top = (struct slot){ VEC_INT, out };
 			continue;
 		}
@@ -488,12 +500,14 @@ join(struct planner *pl, uint32_t pc)
 			return;
 		}
 		if (p->op == EXPR_OR)
-			add_step(pl, S_SELECT, 0, top->type, p->mask,
-			    p->first.p, out)->c = top->p;
+			add_select(pl, top->type, p->mask, p->first.p, top->p,
+			    out);
+		else if (p->op == EXPR_AND)
+			add_select(pl, top->type, p->mask, top->p, p->first.p,
+			    out);
 		else
-			add_step(pl, S_SELECT, 0, top->type, p->mask,
-			    p->op == EXPR_AND ? top->p : p->first.p,
-			    out)->c = p->op == EXPR_AND ? p->first.p : top->p;
+			add_select(pl, top->type, p->mask, p->first.p, top->p,
+			    out);
 		top->p = out;
 	}
 }
@@ -543,6 +557,7 @@ plan_call(struct planner *pl, int id, int nargs)
 	struct slot *a = &pl->stack[base];
 	double (*fn)(double) = NULL;
 	void *out = pl->slots[base];
+	struct step *st;
 	int what, kind = 0;
 
 	what = nargs == 0 ? 0 : fn_of(id, &fn, &kind);
@@ -576,7 +591,9 @@ plan_call(struct planner *pl, int id, int nargs)
 		break;
 	case 10:
 		to_float(pl, base);
-		add_step(pl, S_FN, kind, VEC_FLOAT, a->p, NULL, out)->fn = fn;
+		if ((st = add_step(pl, S_FN, kind, VEC_FLOAT, a->p, NULL,
+		    out)) != NULL)
+			st->fn = fn;
 		a->p = out;
 		break;
 	default:		/* int, trunc, floor, ceil, round */
@@ -703,7 +720,11 @@ int_op(int op, int64_t a, int64_t b, uint8_t *bad)
 		return 0;
 	default:		/* PYOP_RSHIFT */
 		*bad |= b < 0;
-		return b < 0 ? 0 : b > 63 ? (a < 0 ? -1 : 0) : a >> b;
+		if (b < 0 || b > 63)
+			return b < 0 || a >= 0 ? 0 : -1;
+		/* floor(a / 2^b) without shifting a negative number */
+		return a >= 0 ? (int64_t)((uint64_t)a >> b) :
+		    (int64_t)~(~(uint64_t)a >> b);
 	}
 }
 

@@ -29,8 +29,10 @@ set -eu
 cache=${MAPREDUCE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/mapreduce}
 mpich_version=4.0.2
 prefix=$cache/mpich-$mpich_version-ch3
+# python3-dev: the embedded CPython of -k FILE.py:FUNC (mapreduce-python.so);
+# python3-numpy: the tests of --batch.
 packages="build-essential dpkg-dev xz-utils libgmp-dev python3 bc procps time
-    pkg-config"
+    pkg-config python3-dev python3-numpy"
 dev_packages="clang libclang-rt-14-dev valgrind cppcheck libmpich-dev mpich
     libopenmpi-dev slurmctld slurmd slurm-client munge"
 bench_packages="gnuplot-nox python3-mpi4py"

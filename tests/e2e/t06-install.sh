@@ -28,6 +28,21 @@ fi
 MR=$prefix/bin/mapreduce expect_sum "the installed manager finds its worker" \
     -r 1:101 -r 101:201
 
+# The Python plugin, where it was built: the installed manager, with no
+# plugin beside it, finds it in LIBEXECDIR.
+if [ -f "$TOP/mapreduce-python.so" ]; then
+	if [ -f "$prefix/libexec/mapreduce/mapreduce-python.so" ]; then
+		ok "installed libexec/mapreduce/mapreduce-python.so"
+	else
+		not_ok "installed libexec/mapreduce/mapreduce-python.so"
+	fi
+	MR=$prefix/bin/mapreduce expect_sum \
+	    "the installed manager runs a Python function" \
+	    -k "$src/examples/product.py:product" -r 1:101 -r 101:201
+else
+	skip "no Python plugin in this build: nothing to install"
+fi
+
 # A kernel built as a user would, against the installed header, found by
 # pkg-config: the sum of the products of the seed, as a kernel.
 if command -v pkg-config >/dev/null &&
