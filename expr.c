@@ -44,6 +44,7 @@ static int	fail(struct parser *ps, const char *at, const char *fmt, ...)
 		    __attribute__((format(printf, 3, 4)));
 static void	next(struct parser *ps);
 static int	scan_number(struct parser *ps);
+static int	blank_to_end(const char *p);
 static int	scan_operator(struct parser *ps);
 static int	is_word(const struct parser *ps, const char *w);
 static int	is_keyword(const char *s, size_t n);
@@ -184,8 +185,13 @@ next(struct parser *ps)
 	for (;; p++) {
 		if (*p == ' ' || *p == '\t' || *p == '\f')
 			continue;
-		if ((*p == '\n' || *p == '\r') && ps->parens > 0)
+		if (*p == '\\' && (p[1] == '\n' || p[1] == '\r')) {
+			p++;		/* a line continued */
 			continue;
+		}
+		if ((*p == '\n' || *p == '\r') && (ps->parens > 0 ||
+		    ps->tok == 0 || blank_to_end(p)))
+			continue;	/* within (), before or after it all */
 		if (*p == '#') {	/* a comment, to the end of its line */
 			p += strcspn(p, "\r\n") - 1;
 			continue;
@@ -216,6 +222,19 @@ next(struct parser *ps)
 		return;
 	}
 	ps->tok = scan_operator(ps);
+}
+
+/* Nothing but blanks, newlines and comments from p to the end. */
+static int
+blank_to_end(const char *p)
+{
+	for (; *p != '\0'; p++) {
+		if (*p == '#')
+			p += strcspn(p, "\r\n") - 1;
+		else if (strchr(" \t\f\r\n", *p) == NULL)
+			return 0;
+	}
+	return 1;
 }
 
 /*

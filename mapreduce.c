@@ -159,6 +159,18 @@ main(int argc, char *argv[])
 		failed = 1;
 	}
 	value = NULL;
+	/* Still timed: the decimal digits of a huge result take seconds. */
+	if (!failed && pj.fold != NULL) {
+		if ((value = pj.py->result(pj.fold, &ki.doubles)) == NULL) {
+			value = pj.py->error();
+			warnx("%s", value != NULL ? value : "out of memory");
+			failed = 1;
+		} else if ((noun = pyload_noun(opt.pyreduce_func)) == NULL)
+			transport_fail("out of memory");
+	} else if (!failed) {
+		if ((value = partial_format(&result)) == NULL)
+			transport_fail("out of memory");
+	}
 	if (prog != NULL)
 		progress_finish(prog, res);
 	/* The stop and the disconnect wait for every worker: still timed. */
@@ -167,17 +179,6 @@ main(int argc, char *argv[])
 	transport_disarm();
 	MPI_Finalize();
 
-	if (!failed && pj.fold != NULL) {
-		if ((value = pj.py->result(pj.fold, &ki.doubles)) == NULL) {
-			value = pj.py->error();
-			warnx("%s", value != NULL ? value : "out of memory");
-			failed = 1;
-		} else if ((noun = pyload_noun(opt.pyreduce_func)) == NULL)
-			errx(1, "out of memory");
-	} else if (!failed) {
-		if ((value = partial_format(&result)) == NULL)
-			errx(1, "out of memory");
-	}
 	if (!failed)
 		output_result(&opt, &(struct result){ value, pj.fold != NULL ?
 		    ki.doubles : partial_is_double(&result), opt.kernel != NULL ?

@@ -16,6 +16,7 @@
 #define VEC_CLONES
 #endif
 #define INT64_LIMIT	9223372036854775808.0	/* 2^63 */
+#define VEC_MAX_ARRAYS	256		/* beyond, element by element */
 
 /* What a step does, on what. */
 enum {
@@ -256,6 +257,8 @@ new_array(struct vec *v)
 	void **grown, *p;
 	size_t cap;
 
+	if (v->narrays == VEC_MAX_ARRAYS)	/* a long expression: 2 MB */
+		return NULL;
 	if (v->narrays == v->caparrays) {
 		cap = v->caparrays ? 2 * v->caparrays : 16;
 		if ((grown = realloc(v->arrays, cap * sizeof(*grown))) == NULL)

@@ -20,9 +20,10 @@ struct vec;
 /*
  * Plan x for arrays: every value of the program gets one static type,
  * int64_t or double, and every operation a loop over the lanes.  Returns
- * NULL when x cannot be planned so (jumps, big constants, a value whose
- * type depends on the element, functions without a loop here): eval.c
- * then runs it element by element.
+ * NULL when x cannot be planned so (big constants, a value whose type
+ * depends on the element, functions without a loop here, more than
+ * VEC_MAX_ARRAYS arrays for its values, 2 MB): eval.c then runs it element
+ * by element.
  */
 struct vec *vec_plan(const struct expr *x);
 void	vec_free(struct vec *v);
