@@ -55,6 +55,8 @@ static void	patch(struct parser *ps, uint32_t insn);
 static void	expression(struct parser *ps);
 static void	disjunction(struct parser *ps);
 static void	conjunction(struct parser *ps);
+static void	chain(struct parser *ps, const char *word, int op,
+		    void (*operand)(struct parser *));
 static void	inversion(struct parser *ps);
 static void	comparison(struct parser *ps);
 static int	compare_op(struct parser *ps);
@@ -483,44 +485,38 @@ hoist(struct parser *ps, uint32_t a0, uint32_t a1)
 static void
 disjunction(struct parser *ps)
 {
-	uint32_t *jumps = NULL, *grown;
-	size_t n = 0, i;
-
-	conjunction(ps);
-	while (is_word(ps, "or") && !ps->failed) {
-		if ((grown = realloc(jumps, (n + 1) * sizeof(*jumps))) ==
-		    NULL) {
-			fail(ps, ps->tstart, "out of memory");
-			break;
-		}
-		jumps = grown;
-		jumps[n++] = emit(ps, EXPR_OR, 0, ps->tstart);
-		next(ps);
-		conjunction(ps);
-	}
-	for (i = 0; i < n; i++)
-		patch(ps, jumps[i]);
-	free(jumps);
+	chain(ps, "or", EXPR_OR, conjunction);
 }
 
 /* conjunction: inversion ('and' inversion)* */
 static void
 conjunction(struct parser *ps)
 {
+	chain(ps, "and", EXPR_AND, inversion);
+}
+
+/*
+ * operand (word operand)*: each word jumps past the rest when its left
+ * side decides (false for and, true for or), keeping that side's value.
+ */
+static void
+chain(struct parser *ps, const char *word, int op,
+    void (*operand)(struct parser *))
+{
 	uint32_t *jumps = NULL, *grown;
 	size_t n = 0, i;
 
-	inversion(ps);
-	while (is_word(ps, "and") && !ps->failed) {
+	operand(ps);
+	while (is_word(ps, word) && !ps->failed) {
 		if ((grown = realloc(jumps, (n + 1) * sizeof(*jumps))) ==
 		    NULL) {
 			fail(ps, ps->tstart, "out of memory");
 			break;
 		}
 		jumps = grown;
-		jumps[n++] = emit(ps, EXPR_AND, 0, ps->tstart);
+		jumps[n++] = emit(ps, op, 0, ps->tstart);
 		next(ps);
-		inversion(ps);
+		operand(ps);
 	}
 	for (i = 0; i < n; i++)
 		patch(ps, jumps[i]);
