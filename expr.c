@@ -949,6 +949,8 @@ call(struct parser *ps, const char *fname, size_t flen, const char *at)
 		return;
 	insn = emit(ps, EXPR_CALL, (uint32_t)id, at);
 	ps->x->code[insn].nargs = (uint8_t)nargs;
-	ps->stack -= nargs - 1;
+	ps->stack -= nargs - 1;		/* f() pushes one more */
+	if ((uint32_t)ps->stack > ps->x->stack)
+		ps->x->stack = (uint32_t)ps->stack;
 	next(ps);
 }

@@ -6,8 +6,10 @@ usage: expr-random.py SEED COUNT            run them (TAP on stdout)
                                             expected outcomes, run nothing
 
 The environment gives MPIEXEC and MAPREDUCE (the tool under test),
-RUN_TIMEOUT (seconds a run may take, default 60) and JOBS (runs at once,
-default 1).  tests/e2e/t18-expr-random.sh sets them.
+RUN_TIMEOUT (seconds a run may take, default 60), JOBS (runs at once,
+default 1) and MAXLEN (the most elements of a case, default 50; more
+crosses the tool's batches of 1024 elements, at the reference's pace).
+tests/e2e/t18-expr-random.sh sets them.
 
 Each case is a random expression over 1 to 5 ranges of 0 to 50 elements
 (bounds small, mid-sized, near +-2**62 and at the ends of int64, steps of
@@ -159,6 +161,8 @@ class Gen:
             (1, lambda: "factorial(abs(%s) %% 25)" % I()),
             (0.2, lambda: "factorial(%s)" % I()),
             (1, lambda: "comb(abs(%s) %% 60, abs(%s) %% 12)" % (I(), I())),
+            (0.5, lambda: "perm(abs(%s) %% 40, abs(%s) %% 9)" % (I(), I())),
+            (0.3, lambda: "perm(abs(%s) %% 20)" % I()),
             (0.2, lambda: "comb(%s, %s)" % (I(), I())),
             (2, lambda: "(%s if %s else %s)" % (I(), B(), I())),
             (1, lambda: "(%s %s %s)" % (I(), r.choice(["and", "or"]), I())),
@@ -201,6 +205,19 @@ class Gen:
             (1, lambda: "%s(%s, %s)" % (m(r.choice(
                 ["atan2", "hypot", "copysign"])), A(), A())),
             (1, lambda: "%s(%s, %s)" % (m("fmod"), A(), A())),
+            (2, lambda: "%s(%s)" % (m(r.choice(
+                ["asinh", "cbrt", "tanh", "degrees", "radians", "erf",
+                 "erfc", "lgamma", "ulp", "gamma"])), A())),
+            (1, lambda: "%s(%s)" % (m(r.choice(
+                ["sinh", "cosh", "exp2", "gamma"])), safe())),
+            (1, lambda: "%s(abs(%s) + 1)" % (m("acosh"), A())),
+            (1, lambda: "%s(%s / 100)" % (m("atanh"), I())),
+            (0.3, lambda: "%s(%s)" % (m(r.choice(
+                ["acosh", "atanh", "sinh", "cosh", "exp2"])), A())),
+            (1, lambda: "%s(%s, %s)" % (m("ldexp"), A(), r.choice(
+                [str(r.randint(-1100, 1100)), I()]))),
+            (1, lambda: "%s(%s, %s)" % (m(r.choice(
+                ["nextafter", "remainder"])), A(), A())),
             (1, lambda: "%s(%s)" % (m("fabs"), A())),
             (1, lambda: "float(%s)" % r.choice([I(), B(), F()])),
             (1, lambda: "round(%s, %s)" % (F(), r.choice(
@@ -227,8 +244,9 @@ class Gen:
                 A(), cmp(), A(), cmp(), A(), cmp(), A())),
             (2, lambda: "(%s %s %s)" % (B(), r.choice(["and", "or"]), B())),
             (1, lambda: "(not %s)" % r.choice([B(), A()])),
-            (1, lambda: "%s(%s)" % (r.choice(["isfinite", "math.isfinite"]),
-                                    A())),
+            (1, lambda: "%s(%s)" % (r.choice(["isfinite", "math.isfinite",
+                                              "isinf", "math.isnan",
+                                              "isnan", "math.isinf"]), A())),
             (1, lambda: "bool(%s)" % A()),
             (0.5, lambda: "(%s if %s else %s)" % (B(), B(), B())),
         )
@@ -274,7 +292,8 @@ def make_case(r):
         names = ref.default_names(k)
     else:
         names = r.sample(NAMES, k)
-    n = r.choices([0, 1, r.randint(2, 10), r.randint(11, 50)],
+    maxlen = int(os.environ.get("MAXLEN", "50"))
+    n = r.choices([0, 1, r.randint(2, 10), r.randint(11, max(11, maxlen))],
                   weights=[5, 10, 40, 45])[0]
     red = r.choices(["sum", "product", "min", "max"],
                     weights=[50, 12, 19, 19])[0]

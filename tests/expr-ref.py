@@ -14,8 +14,7 @@ and exits with the status the tool must exit with:
      min or max of an empty map): stderr holds the reason; the tool's
      wording is its own (for an expression, a line with "column N")
   3  the tool must fail at run time, exit 1 with one line of its own
-     wording: -R min, max or product over a mix of ints and floats, or a
-     value that CPython makes complex (e.g. (-8.0) ** 0.5)
+     wording: -R min, max or product over a mix of ints and floats
   4  -R product of floats: refused with exit 2 or 1, one line
   9  usage error of this script
 
@@ -27,6 +26,9 @@ their bare names, and the built-ins abs, min, max, pow, round, int, float
 and bool (pow is the built-in's, math.pow is math's); no other built-in.
 
 What is not CPython's but the tool's documented rules, applied here:
+  - where CPython makes a complex number (a negative float to a
+    fractional power: (-8.0) ** 0.5, pow(-2, 0.5)), the element raises
+    ValueError "complex result is not supported";
   - ints are capped at 2**26 bits: a result wider than that raises
     OverflowError "int too large (mapreduce's limit is 2**26 bits)"
     (checked on every operation's result; x ** y, x << y, factorial, comb
@@ -34,11 +36,15 @@ What is not CPython's but the tool's documented rules, applied here:
     never computes a gigantic number);
   - the reduce: bools count as ints; ints are summed exactly; a sum with
     floats is the exact sum of all values (ints and floats) rounded once to
-    the nearest float (float(sum of Fractions), overflowing to +-inf as IEEE
-    rounding does), NaN if a NaN or both infinities are among them, else
-    the infinity that is; product of ints exact; min and max as Python's
-    min() and max() over the values; an empty map sums to 0, multiplies to
-    1, and has no min or max.
+    the nearest float (float(sum of Fractions)), NaN if a NaN or both
+    infinities are among them, else the infinity that is; past the largest
+    float, a sum of floats alone is +-inf as IEEE rounding makes it, and a
+    sum of ints and floats fails (exit 1, MIXED_SUM_MESSAGE); product of
+    ints exact; min and max as Python's min() and max() over the values,
+    except where those depend on the order (a NaN, or zeros of both
+    signs), where IEEE 754's rule holds: a NaN anywhere gives NaN, and
+    -0.0 is less than 0.0; an empty map sums to 0, multiplies to 1, and
+    has no min or max.
   - names: -r without NAME= gives x, y, z for at most three ranges, else
     x1 .. xN; a NAME must be an identifier, not a keyword nor a name of
     the language (functions, constants, "math"), and unique.
@@ -57,6 +63,9 @@ if hasattr(sys, "set_int_max_str_digits"):
 INT64_MIN, INT64_MAX = -(1 << 63), (1 << 63) - 1
 MAX_BITS = 1 << 26
 CAP_MESSAGE = "int too large (mapreduce's limit is 2**26 bits)"
+COMPLEX_MESSAGE = "complex result is not supported"
+MIXED_SUM_MESSAGE = "mapreduce: OverflowError: the exact sum of the ints " \
+    "and floats is too large for a float"
 
 # math's functions that take and give numbers, with CPython 3.11's arity
 # (None: any number).  Not frexp, modf (tuples), fsum, prod, dist
@@ -117,6 +126,15 @@ def _int_like(v):
 
 
 def _pow(a, b, *m):
+    if not m and (type(a) is float or type(b) is float) and \
+            type(a) is not complex and type(b) is not complex:
+        # float_pow's order: both operands to float (OverflowError for a
+        # huge int), then a negative finite base to a finite fractional
+        # power is where CPython goes complex; the tool raises instead.
+        fa, fb = float(a), float(b)
+        if math.isfinite(fa) and fa < 0 and math.isfinite(fb) and \
+                fb != math.floor(fb):
+            raise ValueError(COMPLEX_MESSAGE)
     if not m and _int_like(a) and _int_like(b) and b > 0 and abs(a) > 1:
         low = (abs(a).bit_length() - 1) * b + 1   # bits of |a| ** b, at least
         if low > MAX_BITS:
@@ -368,6 +386,8 @@ def exact_float_sum(values):
     try:
         return float(f)
     except OverflowError:
+        if any(type(v) is not float for v in values):
+            raise
         return math.inf if total > 0 else -math.inf
 
 
@@ -411,7 +431,10 @@ def expect(named, src, reduce_op="sum", truncate=False):
     types = {type(v) for v in values}
     if reduce_op == "sum":
         if float in types:
-            return Outcome(0, fmt(exact_float_sum(values)))
+            try:
+                return Outcome(0, fmt(exact_float_sum(values)))
+            except OverflowError:
+                return Outcome(1, err=MIXED_SUM_MESSAGE)
         return Outcome(0, str(sum(values)))
     if reduce_op == "product":
         if types == {float}:
@@ -425,15 +448,22 @@ def expect(named, src, reduce_op="sum", truncate=False):
     if reduce_op in ("min", "max"):
         if len(types) > 1:
             return Outcome(3, err="-R %s of ints and floats" % reduce_op)
-        note = ""
-        if types == {float} and (any(math.isnan(v) for v in values) or
-                                 (0.0 in values and any(
-                                     v == 0 and math.copysign(1, v) < 0
-                                     for v in values))):
-            note = "NaN or both zeros among the values: Python's %s() " \
-                "depends on their order here" % reduce_op
         f = min if reduce_op == "min" else max
-        return Outcome(0, fmt(f(values)), note=note)
+        v = f(values)
+        note = ""
+        if types == {float}:
+            if any(math.isnan(x) for x in values):
+                v = math.nan
+                note = "a NaN among the values: IEEE's rule, not Python's"
+            elif v == 0:
+                neg = [x for x in values if x == 0 and
+                       math.copysign(1, x) < 0]
+                pos = [x for x in values if x == 0 and
+                       math.copysign(1, x) > 0]
+                if neg and pos:
+                    v = -0.0 if reduce_op == "min" else 0.0
+                    note = "zeros of both signs: IEEE's rule, not Python's"
+        return Outcome(0, fmt(v), note=note)
     return Outcome(2, err="bad reduce '%s'" % reduce_op)
 
 

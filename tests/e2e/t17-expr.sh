@@ -133,6 +133,21 @@ else
 	not_ok "the sentence: one line naming x*y and ending in $seed" \
 	    "$(describe_run)"
 fi
+USIZE=3 mr -r x=1:101 -r y=101:201 -e 'x  *   y'
+if [ "$rc" -eq 0 ] && [ "$(cat "$TMP/out")" = "Sum of x * y equals $seed" ]; then
+	ok "the sentence as the README shows it, blanks in a row as one"
+else
+	not_ok "the sentence as the README shows it" \
+	    "expected: Sum of x * y equals $seed" "$(describe_run)"
+fi
+long=$("$PYTHON" -c 'print(" + ".join(["x"] * 40))')
+mr -w 2 -r x=0:10 -e "$long"
+if [ "$rc" -eq 0 ] && grep -Eq '^Sum of x \+ x .{0,80}\.\.\. equals 1800$' \
+    "$TMP/out" && [ "$(wc -c <"$TMP/out")" -lt 110 ]; then
+	ok "the sentence cuts a long expression with ..."
+else
+	not_ok "the sentence cuts a long expression with ..." "$(describe_run)"
+fi
 mr_alone -w 2 -e 'x*y'
 if [ "$rc" -eq 0 ] && grep -q " $seed\$" "$TMP/out"; then
 	ok "without mpiexec, it starts itself under mpiexec: the same sum"
@@ -141,6 +156,10 @@ else
 fi
 
 # Names: x, y, z for up to three ranges, then x1 .. xN.
+expect_expr "an unnamed range after a named one takes its position's name" \
+    -w 2 -r a=0:3 -r 0:3 -e 'a * 10 + y'
+refused "an unnamed range whose default name is taken" "." -r y=0:3 -r 0:3 \
+    -e 'x'
 expect_expr "three unnamed ranges are x, y, z" -r 1:11 -r 0:20:2 -r 10:0:-1 \
     -e 'x*y*z - x + y // (z + 1)'
 expect_expr "four unnamed ranges are x1 .. x4" -w 2 -r 1:11 -r 0:20:2 \
@@ -232,6 +251,20 @@ expect_expr "-R sum of ints and floats: the exact sum rounded once" -w 2 \
     -r x=0:40 -e 'x if x % 2 else x / 3'
 expect_expr "-R sum of a big int and floats, rounded once" -w 2 -r x=0:4 \
     -e '2**80 + 1 if x == 0 else 0.5'
+expect_expr "-R sum of ints and floats past the largest float: exit 1" -w 2 \
+    -r x=0:3 -e '1.7e308 if x else 2**1024'
+expect_expr "-R sum of ints and floats at the largest float" -w 2 -r x=0:2 \
+    -e '1.7976931348623157e308 if x else -(2**1000)'
+for red in min max; do
+	expect_expr "-R $red of floats with a NaN: NaN (IEEE)" -w 2 -R "$red" \
+	    -r x=0:5 -e 'nan if x == 3 else x / 2'
+	expect_expr "-R $red of floats with a NaN first: NaN" -w 3 -R "$red" \
+	    -r x=0:5 -e 'nan if x == 0 else x / 2'
+	expect_expr "-R $red of zeros of both signs (IEEE)" -w 2 -R "$red" \
+	    -r x=0:4 -e '-0.0 if x % 2 else 0.0'
+	expect_expr "-R $red of zeros of both signs, the other order" -w 2 \
+	    -R "$red" -r x=0:4 -e '0.0 if x % 2 else -0.0'
+done
 expect_expr "-R product of floats: refused" -w 2 -R product -r x=1:5 \
     -e 'x / 2'
 for red in product min max; do
@@ -266,7 +299,9 @@ assert o["result"] == "843350", o
 assert o["type"] == "integer", o
 assert o["reduce"] == "sum", o
 assert o["workers"] == 3 and o["elements"] == 100, o
-assert "x*y" in json.dumps(o), o
+assert o["map"] == "expr" and o["kernel"] is None, o
+assert o["expr"] == "x*y" and o["names"] == ["x", "y"], o
+assert o["ranges"] == [[1, 101, 1], [101, 201, 1]], o
 PY
 then
 	ok "--format json: the result, its type, the workers, the expression"
@@ -466,6 +501,9 @@ refused "invalid: blanks only" "." -r x=1:3 -e '   '
 expect_expr "a newline inside parentheses is a blank, as in Python" -w 2 \
     -r x=1:3 -r y=1:3 -e "(x${NL}+ y)"
 expect_expr "blanks and tabs around" -w 2 -r x=1:3 -e "	 x * 2 "
+expect_expr "a comment, as Python skips it" -w 2 -r x=1:3 -e 'x * 2  # twice'
+expect_expr "a comment inside parentheses, then a newline" -w 2 -r x=1:3 \
+    -e "(x # the variable${NL}+ 1)"
 
 # Escaping the calculator: never anything but a refusal.
 while IFS='|' read -r e; do
@@ -697,5 +735,29 @@ elif [ "$rc" -eq 0 ] || one_line_failure 2; then
 	ok "100000 nested parentheses: the answer or one line"
 else
 	not_ok "100000 nested parentheses" "$(describe_run | cut -c 1-300)"
+fi
+# What a new user's attempts found.  A function of a conditional whose
+# ways differ in type (int and float) crashed the workers' fast path.
+for e in 'sqrt(x if x > 0 else 0.5)' 'log(x and 0.5)' 'sin(x or 1.5)' \
+    'exp(-x if x % 2 else x / 2)' 'sqrt(1 if 1 else 1.5)'; do
+	expect_expr "a function of ways of two types: $e" -w 2 -r x=1:10 -e "$e"
+done
+# Newlines where Python's eval takes them, and where it does not.
+nl='
+'
+expect_expr "a trailing newline" -w 2 -r x=0:5 -e "x$nl"
+expect_expr "a comment line first" -w 2 -r x=0:5 -e "# c${nl}x"
+expect_expr "a backslash continuation" -w 2 -r x=0:5 -e "x \\${nl}+1"
+expect_expr "a newline inside the expression: refused" -w 2 -r x=0:5 \
+    -e "x$nl+1"
+# --timeout covers the decimal digits of a huge result.
+t0=$(date +%s)
+mr --timeout 1 --format value -r x=0:2 -e '2**(2**26-1)' </dev/null
+t1=$(date +%s)
+if [ "$rc" -eq 124 ] && [ $((t1 - t0)) -le 4 ] && one_line_failure 124; then
+	ok "--timeout 1 stops the formatting of a 20-million-digit result"
+else
+	not_ok "--timeout 1 and a 20-million-digit result" \
+	    "took $((t1 - t0)) s" "$(describe_run | cut -c 1-300)"
 fi
 done_testing
