@@ -1014,12 +1014,13 @@ to_int(int op, const double *a, int64_t *o, size_t n, uint8_t *bad)
 }
 
 /*
- * x ** 2 is CPython's pow(|x|, 2.0), which glibc computes within 0.52 ULP
- * of x * x (its own bound): so pow() gives the correctly rounded x * x,
- * p, whenever x * x lies more than 0.02 ULP away from a halfway point
- * between two doubles.  fma() gives the exact error of p; the lanes too
- * close to halfway, a power of two, or out of the normal range get pow()
- * itself.
+ * x ** 2 is CPython's pow(|x|, 2.0), which glibc computes within 0.54 ULP
+ * of the exact x * x (the bound stated in its source, for any x and y):
+ * so pow() gives the correctly rounded x * x, p, whenever the exact
+ * square lies less than 0.46 ULP from p, as the other neighbour of the
+ * exact value is then more than 0.54 ULP away.  fma() gives the exact
+ * error of p; the lanes with a larger one, a power of two, or out of the
+ * normal range get pow() itself.
  */
 VEC_CLONES static void
 square(const double *a, double *o, size_t n, uint8_t *bad)
@@ -1035,7 +1036,7 @@ square(const double *a, double *o, size_t n, uint8_t *bad)
 		memcpy(&bits, &p, sizeof(bits));
 		bits &= 0x7ff0000000000000u;
 		memcpy(&ulp, &bits, sizeof(ulp));
-		ok = fabs(e) < 0.47 * 0x1p-52 * ulp && p >= 0x1p-960 &&
+		ok = fabs(e) < 0.46 * 0x1p-52 * ulp && p >= 0x1p-960 &&
 		    p < 0x1p1020;
 		o[t] = ok ? p : a[t];	/* o may be a: keep x for pow() */
 		bad[t] = (uint8_t)(bad[t] | (ok ? 0 : 2));
