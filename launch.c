@@ -58,6 +58,7 @@ static int	pmi_spent(void);
 static int	slurm_one_node(int workers);
 #endif
 static void	print_quoted(const char *arg);
+static void	free_arguments(void);
 static void	pass_arguments(int argc, char **args, int n);
 static void	supervise(char **args, const char *token)
 		    __attribute__((noreturn));
@@ -80,6 +81,8 @@ static size_t	stderr_bytes;
 /* The arguments' file (see pass_arguments()), and where they were cut. */
 static char	args_file[PATH_MAX];
 static int	cut_at;
+/* The arguments read from ARGS_FILE: argv for the rest of the run. */
+static char	*arg_buf, **arg_list;
 
 /*
  * A stray PMI_SIZE in the environment, without a process manager, must
@@ -438,11 +441,17 @@ pass_arguments(int argc, char **args, int n)
 	cut_at = n;
 }
 
+static void
+free_arguments(void)
+{
+	free(arg_list);
+	free(arg_buf);
+}
+
 void
 launch_read_arguments(int *argc, char ***argv)
 {
-	static char *buf, **args;
-	char *grown;
+	char *buf = NULL, **args, *grown;
 	const char *path;
 	size_t len = 0, cap = 0, i;
 	ssize_t got;
@@ -477,6 +486,9 @@ launch_read_arguments(int *argc, char ***argv)
 		args[n++] = buf + i;
 	*argc = n;
 	*argv = args;
+	arg_buf = buf;
+	arg_list = args;
+	atexit(free_arguments);
 }
 
 /*
