@@ -137,7 +137,8 @@ check-openmpi:
 	$(MAKE) -s distclean && \
 	$(MAKE) MPICC='$(OMPI_MPICC)' MPIEXEC='$(OMPI_MPIEXEC)' mapreduce worker \
 	    examples && \
-	MPICC='$(OMPI_MPICC)' MPIEXEC='$(OMPI_MPIEXEC)' tests/run.sh tests/e2e/t*.sh
+	MPICC='$(OMPI_MPICC)' MPIEXEC='$(OMPI_MPIEXEC)' EXPR_COUNT=60 \
+	    tests/run.sh tests/e2e/t*.sh
 
 # More random cases than make check's fixed 50: make check-random SEED=7 COUNT=500
 SEED ?= 1
@@ -153,7 +154,7 @@ SANITIZE = -fsanitize=address,undefined -fno-sanitize-recover=all
 check-sanitize:
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
 	LSAN_OPTIONS=suppressions='$(CURDIR)/tests/lsan.supp':print_suppressions=0 \
-	UBSAN_OPTIONS=print_stacktrace=1 \
+	UBSAN_OPTIONS=print_stacktrace=1 EXPR_COUNT=60 \
 	    $(MAKE) CFLAGS='-O1 -g -fno-omit-frame-pointer $(SANITIZE)' \
 	    LDFLAGS='$(SANITIZE)' check
 

@@ -1,7 +1,8 @@
 #!/bin/sh
 # t18-expr-random.sh - random -e expressions from a seed, checked against CPython
 #
-# SEED (default 1) and COUNT (default 200) choose the cases, MAXLEN
+# SEED (default 1) and EXPR_COUNT (default 200; make check-sanitize and
+# check-openmpi take 60, their runs being slower) choose the cases, MAXLEN
 # (default 50) their most elements; tests/expr-random.py makes them, runs
 # them one by one (JOBS at once, default 1) and compares with
 # tests/expr-ref.py, that is with CPython evaluating the same expression:
@@ -13,7 +14,7 @@
 . "$(dirname "$0")/../lib.sh"
 
 SEED=${SEED:-1}
-COUNT=${COUNT:-200}
+COUNT=${EXPR_COUNT:-200}
 EXPR_PYTHON=${EXPR_PYTHON:-/usr/bin/python3}
 
 if ! "$MR" --help 2>/dev/null | grep -q -- --expr; then
