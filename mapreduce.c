@@ -75,6 +75,7 @@ main(int argc, char *argv[])
 	struct timespec t0;
 	MPI_Comm inter;
 	char *worker = NULL, *value = NULL, *noun = NULL;
+	const char *why;
 	int nworkers, failed, rank, size;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -154,11 +155,10 @@ main(int argc, char *argv[])
 	failed = gather(inter, nworkers, &result, res,
 	    opt.map == MR_MAP_PYTHON ? &pj : NULL);
 	if (!failed && pj.fold == NULL &&
-	    (value = (char *)partial_check(&result)) != NULL) {
-		warnx("%s", value);
+	    (why = partial_check(&result)) != NULL) {
+		warnx("%s", why);
 		failed = 1;
 	}
-	value = NULL;
 	/* Still timed: the decimal digits of a huge result take seconds. */
 	if (!failed && pj.fold != NULL) {
 		if ((value = pj.py->result(pj.fold, &ki.doubles)) == NULL) {
@@ -484,7 +484,7 @@ gather(MPI_Comm inter, int nworkers, struct partial *result,
 	bytes = transport_gather_bytes(inter, counts, displs, total);
 	report_expr_failure(res, nworkers, bytes, counts, displs);
 	if (pj != NULL)
-		failed = pyload_merge(pj, result, res, nworkers, bytes, displs,
+		failed = pyload_merge(pj, res, nworkers, bytes, displs,
 		    failed);
 	for (k = 0; k < nworkers && !failed && (pj == NULL || pj->fold == NULL);
 	    k++) {

@@ -128,9 +128,8 @@ pyload_release(struct pyjob *pj)
 
 /* The workers chose the type of their partials by their first value. */
 int
-pyload_merge(const struct pyjob *pj, struct partial *result,
-    const struct mr_result *res, int nworkers, const unsigned char *bytes,
-    const int *displs, int failed)
+pyload_merge(const struct pyjob *pj, const struct mr_result *res,
+    int nworkers, const unsigned char *bytes, const int *displs, int failed)
 {
 	char *msg;
 	int k, told = 0;
@@ -152,7 +151,6 @@ pyload_merge(const struct pyjob *pj, struct partial *result,
 		free(msg);
 		return 1;
 	}
-	(void)result;	/* a PARTIAL_ANY partial: partial_merge() takes both */
 	return failed;
 }
 

@@ -52,12 +52,13 @@ int	pyload_worker(struct pyjob *pj, const char *spec, size_t len,
  * The manager, after gathering step 5's bytes (worker k's at
  * bytes + displs[k], res[k].size of them): print the first worker's
  * Python failure, one line; merge the runs of a Python fold into
- * pj->fold (result, a PARTIAL_ANY partial, takes ints and floats alike).
+ * pj->fold.  The tool's own partial needs nothing here: a PARTIAL_ANY
+ * one takes ints and floats alike.
  * failed: the gather failed already.  Returns 0, or 1 if the run failed.
  */
-int	pyload_merge(const struct pyjob *pj, struct partial *result,
-	    const struct mr_result *res, int nworkers,
-	    const unsigned char *bytes, const int *displs, int failed);
+int	pyload_merge(const struct pyjob *pj, const struct mr_result *res,
+	    int nworkers, const unsigned char *bytes, const int *displs,
+	    int failed);
 
 /* -R FILE.py:FUNC's word for the sentence, malloc(3)ed: "sum" makes "Sum". */
 char	*pyload_noun(const char *func);
