@@ -1,5 +1,6 @@
 #!/bin/sh
-# t12-slurm.sh - the Slurm job scripts and a plain mapreduce under a real Slurm
+# t12-slurm.sh - the Slurm job scripts and a plain mapreduce under a real Slurm;
+# the job scripts, the PBS one too, fail fast on a program they cannot run
 #
 # tests/slurm-cluster.sh starts a one-node cluster of this machine (one it
 # left running is reused and left running); the jobs run the build under
@@ -23,6 +24,43 @@ if [ "$MPI_FLAVOUR" = mpich ]; then
 	expect_fail "plain mapreduce in a Slurm job of 2 nodes: what to do, no hang" \
 	    1 "^mapreduce: cannot spawn workers across the 2 nodes of Slurm job 42 .*: mpiexec -n 1 mapreduce ARGS : -n 3 worker$"
 fi
+
+# No cluster needed either: each script, run as a job would run it, checks
+# its programs first and ends at once with one line that says what to set.
+# PBS is not at hand: its script runs here with an empty node file.
+# direct DESCRIPTION SCRIPT LINE [VAR=VALUE...]: the script, under env with
+# those settings, exits 1 within 10 s printing only LINE (a fixed string).
+direct() {
+	desc=$1 script=$2 line=$3
+	shift 3
+	(cd "$TMP" && timeout -k 1 10 env PBS_NODEFILE=/dev/null "$@" \
+	    sh "$TOP/scripts/$script" -r 1:101 >"$TMP/out" 2>"$TMP/err")
+	rc=$?
+	if [ "$rc" -eq 1 ] && ! [ -s "$TMP/out" ] &&
+	    printf '%s\n' "$line" | cmp -s - "$TMP/err"; then
+		ok "$desc"
+	else
+		not_ok "$desc" "expected exit 1 and: $line" "$(describe_run)"
+	fi
+}
+touch "$TMP/plain-file"
+for s in slurm-mpmd.sbatch slurm-spawn.sbatch pbs-example.pbs; do
+	direct "$s, MAPREDUCE a missing file: exit 1 at once, what to set" "$s" \
+	    "mapreduce: MAPREDUCE=$TMP/none: no such file; set MAPREDUCE to the mapreduce program" \
+	    MAPREDUCE="$TMP/none"
+done
+direct "pbs-example.pbs, MAPREDUCE not executable: exit 1 at once, what to set" \
+    pbs-example.pbs \
+    "mapreduce: MAPREDUCE=$TMP/plain-file: not an executable file; set MAPREDUCE to the mapreduce program" \
+    MAPREDUCE="$TMP/plain-file"
+direct "pbs-example.pbs, WORKER not executable: exit 1 at once, what to set" \
+    pbs-example.pbs \
+    "mapreduce: WORKER=$TMP/plain-file: not an executable file; set WORKER to the worker program (PREFIX/libexec/mapreduce/worker)" \
+    MAPREDUCE="$MR" WORKER="$TMP/plain-file"
+direct "pbs-example.pbs, MPIEXEC not on PATH: exit 1 at once, what to set" \
+    pbs-example.pbs \
+    "mapreduce: MPIEXEC=no-such-mpiexec: not found on PATH; set MPIEXEC to the mpiexec of the MPI that mapreduce was built with" \
+    MAPREDUCE="$MR" MPIEXEC=no-such-mpiexec
 
 PATH=$PATH:/usr/sbin:/sbin
 why=
@@ -76,13 +114,15 @@ eval "$conf"
 
 # job NAME [sbatch args]: submit, and wait for the end of the job at most
 # JOB_WAIT seconds; sets rc (the job's exit status, 124 if it took too
-# long, and then cancelled); its output is in $TMP/NAME.out and .err.
+# long, and then cancelled); its output is in $TMP/NAME.out and .err.  It
+# runs in JOB_DIR if set, else in $TMP.
 # scontrol is asked every 0.2 s: sbatch --wait would ask every 2 to 10 s.
 job() {
 	name=$1
 	shift
 	rc=124
-	id=$(timeout 10 sbatch -J "$NAME" --parsable --time=2 --chdir="$TMP" \
+	id=$(timeout 10 sbatch -J "$NAME" --parsable --time=2 \
+	    --chdir="${JOB_DIR:-$TMP}" \
 	    -o "$TMP/$name.out" -e "$TMP/$name.err" "$@" \
 	    2>"$TMP/$name.sbatch") || { rc=$?; return; }
 	end=$(($(date +%s) + JOB_WAIT))
@@ -125,6 +165,81 @@ expect_job() {
 		    } 2>/dev/null)"
 	fi
 }
+
+# fast_fail DESCRIPTION NAME SCRIPT LINE: the job of SCRIPT, submitted with
+# the environment as it is, ends within FAIL_WAIT seconds of its
+# submission, FAILED with exit code 1, printing only LINE (a fixed string)
+# on stderr; and no process is left in its directory, $TMP/NAME.  These
+# jobs run first, so that no process of a job that ran can be there.
+FAIL_WAIT=${FAIL_WAIT:-10}
+fast_fail() {
+	mkdir "$TMP/$2"
+	t0=$(date +%s%N)
+	JOB_DIR=$TMP/$2 JOB_WAIT=$((FAIL_WAIT + 5)) job "$2" -n 2 \
+	    "$TOP/scripts/$3" -v -r 1:101
+	ms=$((($(date +%s%N) - t0) / 1000000))
+	left=
+	for p in /proc/[0-9]*; do
+		[ "$(readlink "$p/cwd" 2>/dev/null)" = "$TMP/$2" ] &&
+		    left="$left ${p#/proc/}:$(cat "$p/comm" 2>/dev/null)"
+	done
+	if [ "$rc" -eq 1 ] && [ "$ms" -le "$((FAIL_WAIT * 1000))" ] &&
+	    grep -q '^JobState=FAILED$' "$TMP/$2.sbatch" &&
+	    ! [ -s "$TMP/$2.out" ] &&
+	    printf '%s\n' "$4" | cmp -s - "$TMP/$2.err" && [ -z "$left" ]; then
+		ok "$1 ($ms ms)"
+	else
+		not_ok "$1" "expected FAILED, exit 1, within $FAIL_WAIT s," \
+		    "nothing left, and on stderr: $4" \
+		    "exit code $rc after $ms ms; left:${left:- none}" "$({
+			sed 's/^/sbatch: /' "$TMP/$2.sbatch"
+			sed 's/^/stdout: /' "$TMP/$2.out"
+			sed 's/^/stderr: /' "$TMP/$2.err" | head -n 20
+		    } 2>/dev/null)"
+	fi
+}
+
+# MAPREDUCE unset: mapreduce on PATH, of which there is none in the PATH
+# that the jobs get here (sbatch passes the environment on).
+jobpath=$(dirname "$(command -v "$MPIEXEC")"):/usr/bin:/bin
+saved_path=$PATH
+unset MAPREDUCE
+for s in slurm-mpmd slurm-spawn; do
+	if (PATH=$jobpath; command -v mapreduce >/dev/null); then
+		skip "$s.sbatch without MAPREDUCE: a mapreduce is on $jobpath"
+		continue
+	fi
+	PATH=$jobpath
+	fast_fail "$s.sbatch without MAPREDUCE (none on PATH): FAILED at once, what to set" \
+	    "$s-unset" "$s.sbatch" \
+	    "mapreduce: MAPREDUCE=mapreduce: not found on PATH; set MAPREDUCE to the mapreduce program"
+	PATH=$saved_path
+done
+export MAPREDUCE
+for s in slurm-mpmd slurm-spawn; do
+	MAPREDUCE=$TMP/no/mapreduce
+	fast_fail "$s.sbatch, MAPREDUCE a missing file: FAILED at once, what to set" \
+	    "$s-missing" "$s.sbatch" \
+	    "mapreduce: MAPREDUCE=$TMP/no/mapreduce: no such file; set MAPREDUCE to the mapreduce program"
+	MAPREDUCE=$TMP/plain-file
+	fast_fail "$s.sbatch, MAPREDUCE not executable: FAILED at once, what to set" \
+	    "$s-plain" "$s.sbatch" \
+	    "mapreduce: MAPREDUCE=$TMP/plain-file: not an executable file; set MAPREDUCE to the mapreduce program"
+done
+MAPREDUCE=$MR
+export WORKER="$TMP/plain-file"
+fast_fail "slurm-mpmd.sbatch, WORKER not executable: FAILED at once, what to set" \
+    mpmd-worker slurm-mpmd.sbatch \
+    "mapreduce: WORKER=$TMP/plain-file: not an executable file; set WORKER to the worker program (PREFIX/libexec/mapreduce/worker)"
+unset WORKER
+saved_mpiexec=$MPIEXEC
+for s in slurm-mpmd slurm-spawn; do
+	MPIEXEC=$TMP/no/mpiexec
+	fast_fail "$s.sbatch, MPIEXEC a missing file: FAILED at once, what to set" \
+	    "$s-mpiexec" "$s.sbatch" \
+	    "mapreduce: MPIEXEC=$TMP/no/mpiexec: no such file; set MPIEXEC to the mpiexec of the MPI that mapreduce was built with"
+done
+MPIEXEC=$saved_mpiexec
 
 export MAPREDUCE="$MR"
 job spawn -n 2 "$TOP/scripts/slurm-spawn.sbatch" -v "$@"
