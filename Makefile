@@ -8,7 +8,8 @@
 # make bench        the benchmark of docs/performance.md (a few minutes)
 # make examples     the example kernels, examples/*.so
 # make install      into $(DESTDIR)$(PREFIX): bin, libexec, man1, include,
-#                   lib/pkgconfig
+#                   lib/pkgconfig, the modulefile (share/modulefiles) and
+#                   the bash completion (share/bash-completion/completions)
 # make -s env       one line to eval: puts the matching mpiexec first on PATH
 #
 # The MPI: MPICC (and MPIEXEC, which follows it) if given; else an mpicc on
@@ -24,6 +25,8 @@ LIBEXECDIR ?= $(PREFIX)/libexec/mapreduce
 MANDIR ?= $(PREFIX)/share/man
 INCLUDEDIR ?= $(PREFIX)/include
 PKGCONFIGDIR ?= $(PREFIX)/lib/pkgconfig
+MODULEFILEDIR ?= $(PREFIX)/share/modulefiles
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 
 CFLAGS ?= -O2 -g
 
@@ -196,10 +199,19 @@ env: | $(MPI_SETUP)
 	    echo "make env: no '$(MPIEXEC)' found" >&2; exit 1; }; \
 	printf 'export PATH="%s:$$PATH"\n' "$$(dirname "$$p")"
 
-install: all mapreduce.pc
+# The modulefile names the install's directories, as mapreduce.pc does;
+# rewritten only when they or VERSION change its text.
+MODULEFILE_SED = sed -e 's|@VERSION@|$(VERSION)|g' -e 's|@BINDIR@|$(BINDIR)|g' \
+		 -e 's|@MANDIR@|$(MANDIR)|g' \
+		 -e 's|@PKGCONFIGDIR@|$(PKGCONFIGDIR)|g' contrib/modulefile.in
+mapreduce.module: contrib/modulefile.in FORCE
+	@$(MODULEFILE_SED) | cmp -s - $@ || $(MODULEFILE_SED) > $@
+
+install: all mapreduce.pc mapreduce.module
 	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBEXECDIR) \
 	    $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(INCLUDEDIR) \
-	    $(DESTDIR)$(PKGCONFIGDIR)
+	    $(DESTDIR)$(PKGCONFIGDIR) $(DESTDIR)$(MODULEFILEDIR)/mapreduce \
+	    $(DESTDIR)$(BASHCOMPDIR)
 	cp -f mapreduce $(DESTDIR)$(BINDIR)/mapreduce
 	cp -f worker $(DESTDIR)$(LIBEXECDIR)/worker
 	$(if $(PYTHON_PLUGIN),cp -f $(PYTHON_PLUGIN) $(DESTDIR)$(LIBEXECDIR)/)
@@ -207,21 +219,29 @@ install: all mapreduce.pc
 	cp -f mapreduce.pc $(DESTDIR)$(PKGCONFIGDIR)/mapreduce.pc
 	sed 's|/usr/local/libexec/mapreduce|$(LIBEXECDIR)|g' mapreduce.1 \
 	    > $(DESTDIR)$(MANDIR)/man1/mapreduce.1
+	cp -f mapreduce.module $(DESTDIR)$(MODULEFILEDIR)/mapreduce/$(VERSION)
+	cp -f contrib/bash-completion $(DESTDIR)$(BASHCOMPDIR)/mapreduce
 	chmod 755 $(DESTDIR)$(BINDIR)/mapreduce $(DESTDIR)$(LIBEXECDIR)/worker
 	chmod 644 $(DESTDIR)$(MANDIR)/man1/mapreduce.1 \
 	    $(DESTDIR)$(INCLUDEDIR)/mapreduce.h \
-	    $(DESTDIR)$(PKGCONFIGDIR)/mapreduce.pc
+	    $(DESTDIR)$(PKGCONFIGDIR)/mapreduce.pc \
+	    $(DESTDIR)$(MODULEFILEDIR)/mapreduce/$(VERSION) \
+	    $(DESTDIR)$(BASHCOMPDIR)/mapreduce
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/mapreduce $(DESTDIR)$(LIBEXECDIR)/worker \
 	    $(DESTDIR)$(LIBEXECDIR)/mapreduce-python.so \
 	    $(DESTDIR)$(MANDIR)/man1/mapreduce.1 \
 	    $(DESTDIR)$(INCLUDEDIR)/mapreduce.h \
-	    $(DESTDIR)$(PKGCONFIGDIR)/mapreduce.pc
-	-rmdir $(DESTDIR)$(LIBEXECDIR) 2>/dev/null
+	    $(DESTDIR)$(PKGCONFIGDIR)/mapreduce.pc \
+	    $(DESTDIR)$(MODULEFILEDIR)/mapreduce/$(VERSION) \
+	    $(DESTDIR)$(BASHCOMPDIR)/mapreduce
+	-rmdir $(DESTDIR)$(LIBEXECDIR) $(DESTDIR)$(MODULEFILEDIR)/mapreduce \
+	    2>/dev/null
 
 clean: fuzz-clean examples-clean
-	rm -f mapreduce worker mapreduce-python.so *.o $(UNIT) $(BUILD_FLAGS)
+	rm -f mapreduce worker mapreduce-python.so mapreduce.module *.o $(UNIT) \
+	    $(BUILD_FLAGS)
 
 distclean: clean
 	rm -f .mpi.mk

@@ -15,7 +15,10 @@
 #   --dev            also the tools of make check-sanitize, check-valgrind,
 #                    fuzz and lint (clang with libFuzzer, valgrind, cppcheck)
 #                    and the other MPIs the tests build against: Debian's
-#                    own MPICH (ch4:ucx, no spawn) and Open MPI 4.1
+#                    own MPICH (ch4:ucx, no spawn) and Open MPI 4.1;
+#                    Slurm, Lmod, bash-completion, and Debian's
+#                    Environment Modules unpacked into the cache (it
+#                    conflicts with lmod as a package)
 #   --bench          also what make bench compares with and draws with
 #                    (gnuplot; python3-mpi4py, which brings Open MPI and
 #                    repoints /usr/bin/mpicc and mpiexec at it)
@@ -33,8 +36,13 @@ prefix=$cache/mpich-$mpich_version-ch3
 # python3-numpy: the tests of --batch.
 packages="build-essential dpkg-dev xz-utils libgmp-dev python3 bc procps time
     pkg-config python3-dev python3-numpy"
+# lmod, bash-completion: the modulefile's and the completion's tests;
+# tcl8.6 runs the other module system, Environment Modules (below).
 dev_packages="clang libclang-rt-14-dev valgrind cppcheck libmpich-dev mpich
-    libopenmpi-dev slurmctld slurmd slurm-client munge"
+    libopenmpi-dev slurmctld slurmd slurm-client munge lmod bash-completion
+    tcl8.6"
+dev=
+
 bench_packages="gnuplot-nox python3-mpi4py"
 
 say() { printf 'install-deps: %s\n' "$*" >&2; }
@@ -96,6 +104,32 @@ fetch_mpich_source() {
 configure_flags="--with-device=ch3:nemesis --disable-fortran --disable-cxx
     --disable-doc --enable-shared --with-hwloc=embedded"
 
+# Debian's environment-modules and lmod conflict (both are `module`), so
+# with lmod installed, Environment Modules is the Debian package unpacked
+# into the cache, for the modulefile's test: it runs from anywhere with
+# tclsh8.6 DIR/usr/lib/*/modulecmd.tcl bash autoinit.
+unpack_environment_modules() {
+	dir=$cache/environment-modules
+	if ls "$dir"/usr/lib/*/modulecmd.tcl >/dev/null 2>&1; then
+		say "Environment Modules present in $dir"
+		return
+	fi
+	say "unpacking Debian's environment-modules into $dir"
+	rm -rf "$dir" "$cache/em-deb"
+	mkdir -p "$cache/em-deb"
+	# The package lists may be older than the archive: once more after
+	# an update.
+	(cd "$cache/em-deb" &&
+	    { apt-get -qq -o APT::Sandbox::User=root download \
+	    environment-modules 2>/dev/null ||
+	    { as_root apt-get update -qq && apt-get -qq \
+	    -o APT::Sandbox::User=root download environment-modules; }; }) ||
+	    die "cannot download Debian's environment-modules package"
+	dpkg-deb -x "$cache"/em-deb/environment-modules_*.deb "$dir" ||
+	    die "cannot unpack Debian's environment-modules package"
+	rm -rf "$cache/em-deb"
+}
+
 build_mpich() {
 	if [ -x "$prefix/bin/mpiexec" ] && [ -f "$prefix/.complete" ] &&
 	    [ "$(cat "$prefix/.complete")" = "$(echo $configure_flags)" ]; then
@@ -131,7 +165,7 @@ build_mpich() {
 
 while [ $# -gt 0 ]; do
 	case $1 in
-	--dev)		packages="$packages $dev_packages" ;;
+	--dev)		packages="$packages $dev_packages" dev=1 ;;
 	--bench)	packages="$packages $bench_packages" ;;
 	*)		break ;;
 	esac
@@ -144,6 +178,7 @@ case ${1-} in
 	;;
 --packages-only)
 	install_packages
+	[ -n "$dev" ] && unpack_environment_modules
 	exit 0
 	;;
 "")	;;
@@ -158,4 +193,5 @@ exec 9>"$cache/.lock"
 flock 9
 
 install_packages
+[ -n "$dev" ] && unpack_environment_modules
 build_mpich

@@ -11,8 +11,11 @@ if make -s -C "$src" install PREFIX="$prefix" MPICC="${MPICC:-mpicc}" \
 else
 	not_ok "make install PREFIX=..." "$(tail -n 20 "$TMP/make.log")"
 fi
+VERSION=$(sed -n 's/^VERSION = //p' "$TOP/Makefile")
 for f in bin/mapreduce libexec/mapreduce/worker share/man/man1/mapreduce.1 \
-    include/mapreduce.h lib/pkgconfig/mapreduce.pc; do
+    include/mapreduce.h lib/pkgconfig/mapreduce.pc \
+    "share/modulefiles/mapreduce/$VERSION" \
+    share/bash-completion/completions/mapreduce; do
 	if [ -f "$prefix/$f" ]; then
 		ok "installed $f"
 	else
@@ -59,6 +62,95 @@ else
 	not_ok "a kernel built with pkg-config --cflags mapreduce runs" \
 	    "cflags: ${cflags:-none}" "$(cat "$TMP/cc.log" 2>/dev/null)" \
 	    "$(describe_run 2>/dev/null)"
+fi
+
+# The modulefile, under Lmod and under Environment Modules, each from a
+# clean environment (env -i) with the module command that its own init
+# defines: the program, the manual and mapreduce.pc resolve into PREFIX
+# after module load, the system's manual pages stay found (MANPATH gets an
+# empty entry), and module unload takes them away again.  Debian's lmod
+# and environment-modules conflict as packages (both are `module`):
+# scripts/install-deps.sh --dev installs lmod and unpacks
+# environment-modules into its cache, where modulecmd.tcl runs as its own
+# init script runs it; one installed as the system's is used as such.
+cat >"$TMP/module.bash" <<'EOF'
+eval "$INIT" >/dev/null 2>&1
+type module >/dev/null 2>&1 || { echo "no module function after: $INIT"; exit 1; }
+module use "$PREFIX/share/modulefiles" || exit 1
+module load mapreduce 2>&1 || echo "module load: status $?"
+echo "path=$(command -v mapreduce)"
+echo "man=$(man -w mapreduce 2>&1)"
+echo "manls=$(man -w ls >/dev/null 2>&1 && echo found)"
+echo "pc=$(pkg-config --cflags mapreduce 2>&1)"
+echo "whatis=$(module whatis mapreduce 2>&1 | grep -c 'exact map/reduce')"
+module unload mapreduce 2>&1 || echo "module unload: status $?"
+echo "path=$(command -v mapreduce)"
+echo "man=$(man -w mapreduce 2>/dev/null)"
+echo "pc=$(pkg-config --cflags mapreduce 2>/dev/null)"
+EOF
+cat >"$TMP/module.want" <<EOF
+path=$prefix/bin/mapreduce
+man=$prefix/share/man/man1/mapreduce.1
+manls=found
+pc=-I$prefix/include
+whatis=1
+path=
+man=
+pc=
+EOF
+# module_test NAME INIT: under the module system that the shell text INIT
+# sets up.
+module_test() {
+	env -i HOME="$TMP" PATH=/usr/bin:/bin PREFIX="$prefix" INIT="$2" \
+	    bash "$TMP/module.bash" >"$TMP/module.out" 2>&1
+	# pkg-config ends its line with a blank
+	if sed 's/ *$//' "$TMP/module.out" | cmp -s "$TMP/module.want" -; then
+		ok "$1: module load mapreduce puts PREFIX's program, manual and mapreduce.pc first; unload takes them away"
+	else
+		not_ok "$1: module load mapreduce puts PREFIX's program, manual and mapreduce.pc first; unload takes them away" \
+		    "expected: $(cat "$TMP/module.want")" \
+		    "got: $(cat "$TMP/module.out")"
+	fi
+}
+cache=$(dirname "$("$TOP/scripts/install-deps.sh" --print-prefix)")
+emcmd=$(ls "$cache"/environment-modules/usr/lib/*/modulecmd.tcl 2>/dev/null |
+    head -n 1)
+if ! man -w ls >/dev/null 2>&1; then
+	skip "the modulefile: no manual page of ls here to check MANPATH with"
+else
+	if [ -f /usr/share/lmod/lmod/init/bash ]; then
+		module_test Lmod ". /usr/share/lmod/lmod/init/bash"
+	else
+		skip "the modulefile under Lmod: no lmod (scripts/install-deps.sh --dev)"
+	fi
+	if [ -f /usr/share/modules/init/bash ]; then
+		module_test "Environment Modules" ". /usr/share/modules/init/bash"
+	elif [ -n "$emcmd" ] && [ -x /usr/bin/tclsh8.6 ]; then
+		module_test "Environment Modules" \
+		    "eval \"\$(/usr/bin/tclsh8.6 '$emcmd' bash autoinit)\""
+	else
+		skip "the modulefile under Environment Modules: none here (scripts/install-deps.sh --dev)"
+	fi
+fi
+
+# bash-completion finds the installed completion where it looks for one,
+# XDG_DATA_DIRS/bash-completion/completions (t19-completion.sh tests what
+# it offers).
+if [ -f /usr/share/bash-completion/bash_completion ]; then
+	got=$(env -i HOME="$TMP" PATH=/usr/bin:/bin \
+	    XDG_DATA_DIRS="$prefix/share:/usr/share" bash -c '
+	    . /usr/share/bash-completion/bash_completion
+	    __load_completion mapreduce && complete -p mapreduce' 2>&1)
+	if cmp -s "$TOP/contrib/bash-completion" \
+	    "$prefix/share/bash-completion/completions/mapreduce" &&
+	    [ "$got" = "complete -F _mapreduce mapreduce" ]; then
+		ok "bash-completion loads the installed completion of mapreduce"
+	else
+		not_ok "bash-completion loads the installed completion of mapreduce" \
+		    "complete -p: $got"
+	fi
+else
+	skip "the installed completion: no bash-completion (scripts/install-deps.sh --dev)"
 fi
 
 make -s -C "$src" uninstall PREFIX="$prefix" >"$TMP/make.log" 2>&1
