@@ -217,8 +217,10 @@ install: all mapreduce.pc mapreduce.module
 	$(if $(PYTHON_PLUGIN),cp -f $(PYTHON_PLUGIN) $(DESTDIR)$(LIBEXECDIR)/)
 	cp -f mapreduce.h $(DESTDIR)$(INCLUDEDIR)/mapreduce.h
 	cp -f mapreduce.pc $(DESTDIR)$(PKGCONFIGDIR)/mapreduce.pc
-	sed 's|/usr/local/libexec/mapreduce|$(LIBEXECDIR)|g' mapreduce.1 \
-	    > $(DESTDIR)$(MANDIR)/man1/mapreduce.1
+	sed -e 's|/usr/local/libexec/mapreduce|$(LIBEXECDIR)|g' \
+	    -e 's|/usr/local/share/modulefiles|$(MODULEFILEDIR)|g' \
+	    -e 's|/usr/local/share/bash-completion/completions|$(BASHCOMPDIR)|g' \
+	    mapreduce.1 > $(DESTDIR)$(MANDIR)/man1/mapreduce.1
 	cp -f mapreduce.module $(DESTDIR)$(MODULEFILEDIR)/mapreduce/$(VERSION)
 	cp -f contrib/bash-completion $(DESTDIR)$(BASHCOMPDIR)/mapreduce
 	chmod 755 $(DESTDIR)$(BINDIR)/mapreduce $(DESTDIR)$(LIBEXECDIR)/worker

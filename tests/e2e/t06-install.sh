@@ -23,10 +23,14 @@ for f in bin/mapreduce libexec/mapreduce/worker share/man/man1/mapreduce.1 \
 	fi
 done
 if grep -q "$prefix/libexec/mapreduce/worker" \
+    "$prefix/share/man/man1/mapreduce.1" &&
+    grep -q "$prefix/share/modulefiles/mapreduce/" \
+    "$prefix/share/man/man1/mapreduce.1" &&
+    grep -q "$prefix/share/bash-completion/completions/mapreduce" \
     "$prefix/share/man/man1/mapreduce.1"; then
-	ok "the installed manual names the installed worker"
+	ok "the installed manual names the installed worker, modulefile and completion"
 else
-	not_ok "the installed manual names the installed worker"
+	not_ok "the installed manual names the installed worker, modulefile and completion"
 fi
 MR=$prefix/bin/mapreduce expect_sum "the installed manager finds its worker" \
     -r 1:101 -r 101:201
