@@ -248,9 +248,9 @@ def format_cases(rng):
 
 def run_driver(lines, portable):
     env = dict(os.environ)
-    env.pop("MAPREDUCE_DSUM_PORTABLE", None)
+    env.pop("MAPREDUCE_PORTABLE", None)
     if portable:
-        env["MAPREDUCE_DSUM_PORTABLE"] = "1"
+        env["MAPREDUCE_PORTABLE"] = "1"
     out = subprocess.run([DRIVER, "--driver"], input="".join(lines),
                          capture_output=True, text=True, env=env,
                          timeout=600)
