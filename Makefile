@@ -4,6 +4,7 @@
 # make run          the design card's command: mpiexec -n 1 -usize 17 ./mapreduce
 # make check        unit and end-to-end tests
 # make check-openmpi  the end-to-end tests again, built with Open MPI
+# make check-aarch64  every .c built for aarch64, the unit tests under qemu
 # make check-sanitize, check-valgrind, check-random, fuzz: see below
 # make bench        the benchmark of docs/performance.md (a few minutes)
 # make examples     the example kernels, examples/*.so
@@ -59,20 +60,21 @@ PYTHON_PLUGIN = $(if $(PY_OK),mapreduce-python.so)
 
 WARN = -Wall -Wextra -Wpedantic -Wshadow -Wconversion -Wsign-conversion \
        -Wmissing-prototypes -Wstrict-prototypes -Wformat=2 -Wundef
-ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) \
-	     -DLIBEXECDIR='"$(LIBEXECDIR)"' -DMPIEXEC='"$(MPIEXEC)"' \
-	     -DVERSION='"$(VERSION)"'
+DEFINES = -DLIBEXECDIR='"$(LIBEXECDIR)"' -DMPIEXEC='"$(MPIEXEC)"' \
+	  -DVERSION='"$(VERSION)"'
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) $(DEFINES)
 LIBS = -lgmp -lm -ldl
 
 # Modules without MPI, shared by both programs and the unit tests.
-CORE_OBJ = range.o arith.o kernel.o dsum.o reduce.o map.o pyval.o expr.o eval.o vec.o
+CORE_OBJ = range.o arith.o cpu.o kernel.o dsum.o reduce.o map.o pyval.o expr.o \
+	   eval.o vec.o
 MANAGER_OBJ = mapreduce.o cli.o guard.o launch.o output.o plugin.o progress.o \
 	      pyload.o serve.o transport.o
 WORKER_OBJ = worker.o guard.o plugin.o pyload.o serve.o transport.o
 MPI_OBJ = mapreduce.o launch.o progress.o serve.o transport.o worker.o
 UNIT = tests/unit/t-range tests/unit/t-arith tests/unit/t-kernel tests/unit/t-reduce \
        tests/unit/t-dsum tests/unit/pyval-calc
-HDR = common.h mapreduce.h range.h arith.h kernel.h dsum.h reduce.h map.h \
+HDR = common.h mapreduce.h range.h arith.h cpu.h kernel.h dsum.h reduce.h map.h \
       pyval.h expr.h eval.h vec.h cli.h guard.h launch.h output.h plugin.h \
       progress.h pyload.h pyplugin.h serve.h transport.h
 BUILD_FLAGS = .build-flags
@@ -100,7 +102,7 @@ mapreduce-python.so: pyplugin.c pyplugin.h mapreduce.h $(BUILD_FLAGS)
 $(MPI_OBJ): %.o: %.c $(HDR) $(BUILD_FLAGS) | $(MPI_SETUP)
 	$(MPICC) $(ALL_CFLAGS) -c -o $@ $<
 
-range.o arith.o kernel.o dsum.o reduce.o map.o pyval.o expr.o eval.o \
+range.o arith.o cpu.o kernel.o dsum.o reduce.o map.o pyval.o expr.o eval.o \
     vec.o cli.o guard.o output.o plugin.o pyload.o: %.o: %.c $(HDR) \
     $(BUILD_FLAGS) | $(MPI_SETUP)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
@@ -108,7 +110,8 @@ range.o arith.o kernel.o dsum.o reduce.o map.o pyval.o expr.o eval.o \
 # The expression's loops over arrays: -O3 vectorizes them (vec.c).
 vec.o: ALL_CFLAGS += -O3
 
-tests/unit/%: tests/unit/%.c tests/unit/tap.h tests/unit/rng.h $(CORE_OBJ)
+tests/unit/%: tests/unit/%.c tests/unit/tap.h tests/unit/rng.h \
+    tests/unit/paths.h $(CORE_OBJ)
 	$(CC) $(ALL_CFLAGS) -I. $(LDFLAGS) -o $@ $< $(CORE_OBJ) $(LIBS) $(LDLIBS)
 
 # Rebuild everything when the compiler, flags or install paths change.
@@ -142,6 +145,44 @@ check-openmpi:
 	    examples && \
 	MPICC='$(OMPI_MPICC)' MPIEXEC='$(OMPI_MPIEXEC)' EXPR_COUNT=60 \
 	    tests/run.sh tests/e2e/t*.sh
+
+# aarch64, with Debian's cross compiler and qemu-user (scripts/install-deps.sh
+# --dev): the unit tests and t-dsum's Python oracle run under qemu-aarch64,
+# where only the portable twins of the x86 fast paths exist (cpu.h), and
+# every other .c is compiled to an aarch64 object, warnings as errors.
+# (t-pyval-python.py is not run: its oracle, the host's CPython, has the
+# host's libm and NaN sign, and aarch64's differ, as CPython's would there.)  The
+# cross build has no MPI of its own: the files that use MPI are compiled
+# against the host MPICH's mpi.h, whose types are those of any LP64 Linux
+# (int handles, long MPI_Aint), aarch64's as x86-64's; the linking is left
+# out, and the Python plugin gets aarch64's pyconfig.h from A64_PY_CFLAGS.
+A64 = aarch64
+A64_CC ?= aarch64-linux-gnu-gcc
+A64_EXEC ?= qemu-aarch64 -L /usr/aarch64-linux-gnu
+A64_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) -O2 -g -Werror $(DEFINES)
+A64_PY_CFLAGS ?= -I$(MAPREDUCE_CACHE)/arm64/usr/include \
+		 -I$(MAPREDUCE_CACHE)/arm64/usr/include/python3.11
+A64_UNIT = $(UNIT:tests/unit/%=$(A64)/%)
+A64_OBJ = $(sort $(CORE_OBJ) $(MANAGER_OBJ) $(WORKER_OBJ) pyplugin.o)
+MPI_INCLUDE = $(dir $(shell command -v '$(MPICC)'))../include
+
+check-aarch64: $(A64_UNIT) $(A64_OBJ:%=$(A64)/%)
+	for t in $(filter-out %/pyval-calc,$(A64_UNIT)); do \
+	    $(A64_EXEC) $$t || exit 1; \
+	done
+	TEST_EXEC='$(A64_EXEC)' T_DSUM=$(A64)/t-dsum \
+	    tests/unit/t-dsum-python.py
+
+$(A64)/%.o: %.c $(HDR) | $(MPI_SETUP)
+	@mkdir -p $(A64)
+	$(A64_CC) $(A64_CFLAGS) -I$(MPI_INCLUDE) -c -o $@ $<
+
+$(A64)/vec.o: A64_CFLAGS += -O3
+$(A64)/pyplugin.o: A64_CFLAGS += $(A64_PY_CFLAGS)
+
+$(A64)/%: tests/unit/%.c tests/unit/tap.h tests/unit/rng.h \
+    tests/unit/paths.h $(CORE_OBJ:%=$(A64)/%)
+	$(A64_CC) $(A64_CFLAGS) -I. -o $@ $< $(CORE_OBJ:%=$(A64)/%) $(LIBS)
 
 # More random cases than make check's fixed 50: make check-random SEED=7 COUNT=500
 SEED ?= 1
@@ -244,6 +285,7 @@ uninstall:
 clean: fuzz-clean examples-clean
 	rm -f mapreduce worker mapreduce-python.so mapreduce.module *.o $(UNIT) \
 	    $(BUILD_FLAGS)
+	rm -rf $(A64)
 
 distclean: clean
 	rm -f .mpi.mk
@@ -252,4 +294,4 @@ distclean: clean
 include tests/fuzz/fuzz.mk
 include examples/examples.mk
 
-.PHONY: all bench check check-openmpi check-random check-sanitize check-valgrind lint run env install uninstall clean distclean FORCE
+.PHONY: all bench check check-aarch64 check-openmpi check-random check-sanitize check-valgrind lint run env install uninstall clean distclean FORCE

@@ -13,6 +13,7 @@
 
 #include "arith.h"
 #include "common.h"
+#include "cpu.h"
 #include "dsum.h"
 
 /* The error-free transformations below need IEEE rounding of every step. */
@@ -90,7 +91,6 @@ static uint64_t	split3(double x, double sigma1, double sigma2, double *s1,
 		    double *s2, double *r2);
 static void	note_range(double x, uint32_t *top, uint32_t *low);
 #ifdef __x86_64__
-static int	use_avx2(void);
 static size_t	pass2_avx2(const double *v, size_t n, double sigma1,
 		    struct pass *p);
 static size_t	pass3_avx2(const double *v, size_t n, double sigma1,
@@ -277,8 +277,8 @@ sigma(int k)
  * The passes: plain C, and AVX2 on CPUs that have it (four lanes in each
  * of two registers, so that an addition does not wait for the one
  * before).  The order in which the lanes add up differs, but exact sums
- * do not depend on it.  MAPREDUCE_DSUM_PORTABLE in the environment makes
- * the tests take the plain C on any CPU.
+ * do not depend on it.  MAPREDUCE_PORTABLE in the environment (cpu.h)
+ * makes them take the plain C on any CPU.
  */
 static void
 pass2(const double *v, size_t n, double sigma1, struct pass *p)
@@ -289,7 +289,7 @@ pass2(const double *v, size_t n, double sigma1, struct pass *p)
 	p->top = 0;
 	p->low = UINT32_MAX;
 #ifdef __x86_64__
-	if (use_avx2())
+	if (cpu_features() & CPU_AVX2)
 		i = pass2_avx2(v, n, sigma1, p);
 #endif
 	pass2_tail(v, i, n, sigma1, p);
@@ -304,7 +304,7 @@ pass3(const double *v, size_t n, double sigma1, double sigma2,
 	p->s1 = p->s2 = 0;
 	p->blocks = 0;
 #ifdef __x86_64__
-	if (use_avx2())
+	if (cpu_features() & CPU_AVX2)
 		i = pass3_avx2(v, n, sigma1, sigma2, p, rest);
 #endif
 	pass3_tail(v, i, n, sigma1, sigma2, p, rest);
@@ -396,17 +396,6 @@ note_range(double x, uint32_t *top, uint32_t *low)
 }
 
 #ifdef __x86_64__
-static int
-use_avx2(void)
-{
-	static int avx2 = -1;
-
-	if (avx2 == -1)
-		avx2 = __builtin_cpu_supports("avx2") &&
-		    getenv("MAPREDUCE_DSUM_PORTABLE") == NULL;
-	return avx2;
-}
-
 /*
  * The vector loops take the values 8 by 8 and return how many they took;
  * the caller does the few left, outside of AVX2 code, where no vzeroupper
@@ -784,7 +773,7 @@ extreme(double *m, const double *v, size_t n, int max)
 	size_t i = 0, k;
 
 #ifdef __x86_64__
-	if (!nan && use_avx2())
+	if (!nan && (cpu_features() & CPU_AVX2))
 		i = extreme_avx2(v, n, max, &r, &nan);
 #endif
 	if (r == 0)

@@ -3,6 +3,7 @@
 #include <stdbool.h>
 #include <stdlib.h>
 
+#include "cpu.h"
 #include "kernel.h"
 #include "range.h"
 
@@ -20,6 +21,7 @@
 static int	product_bits(const struct mr_range *r, uint32_t arity,
 		    uint64_t first, uint64_t last);
 static int	magnitude_bits(int64_t v);
+#ifdef __x86_64__
 static bool	sum_mod64(const struct mr_range *r, uint32_t arity,
 		    uint64_t first, uint64_t count, int bits, struct acc *acc);
 static int	product_sign(const struct mr_range *r, uint32_t arity,
@@ -30,6 +32,7 @@ static void	lanes_order1(uint64_t *v, const uint64_t *d1, uint64_t rounds,
 		    uint64_t *lo, uint64_t *hi);
 static void	lanes_order2(uint64_t *v, uint64_t *d1, const uint64_t *d2,
 		    uint64_t rounds, uint64_t *lo, uint64_t *hi);
+#endif
 static void	sum_arity1(int64_t v, int64_t step, uint64_t count,
 		    struct acc *acc);
 static void	sum_arity2(const int64_t *v, const int64_t *step, uint64_t count,
@@ -59,8 +62,10 @@ kernel_product_sum(const struct mr_range *r, uint32_t arity, uint64_t first,
 	if (count == 0)
 		return 0;
 	bits = product_bits(r, arity, first, first + count - 1);
+#ifdef __x86_64__
 	if (sum_mod64(r, arity, first, count, bits, acc))
 		return 0;
+#endif
 	if (arity == 1) {
 		sum_arity1(range_at(&r[0], first), r[0].step, count, acc);
 		return 0;
@@ -246,10 +251,12 @@ sum_wide(int64_t *v, const int64_t *step, uint32_t arity, uint64_t count,
  * into 32-bit halves summed in 64-bit lanes, which hold ROUNDS_MAX terms
  * without overflow; then the lanes go to the accumulator, minus the bias.
  *
- * Used for arity 1 and 2 on CPUs with AVX2, where it is about 2.5 times as
- * fast as the int128 loop; elsewhere it returns false and the caller uses
- * that loop.
+ * Used for arity 1 and 2 on x86-64 CPUs with AVX2, where it is about 2.5
+ * times as fast as the int128 loop; elsewhere, or under MAPREDUCE_PORTABLE
+ * (cpu.h), it returns false and the caller uses that loop, its portable
+ * twin, which gives the same sum.  Other CPUs build only the twin.
  */
+#ifdef __x86_64__
 static bool
 sum_mod64(const struct mr_range *r, uint32_t arity, uint64_t first,
     uint64_t count, int bits, struct acc *acc)
@@ -258,7 +265,7 @@ sum_mod64(const struct mr_range *r, uint32_t arity, uint64_t first,
 	int sign, l, m;
 	int128 sum;
 
-	if (arity > 2 || !__builtin_cpu_supports("avx2"))
+	if (arity > 2 || !(cpu_features() & CPU_AVX2))
 		return false;
 	sign = product_sign(r, arity, first, first + count - 1);
 	if (bits <= 63)
@@ -389,3 +396,4 @@ lanes_order2(uint64_t *v, uint64_t *d1, const uint64_t *d2, uint64_t rounds,
 		hi[l] += y[l];
 	}
 }
+#endif /* __x86_64__ */

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "common.h"
+#include "cpu.h"
 #include "reduce.h"
 
 #define PENDING_MAX	((int128)1 << 62)	/* |pending * v| < 2^124 */
@@ -118,13 +119,15 @@ partial_add_mpz(struct partial *p, const mpz_t v)
  * A kernel's batch.  A sum takes each value as 64 unsigned bits, its low
  * and high 32 bits summed apart, and subtracts 2^64 for each negative one:
  * three sums of lanes without carries, exact for fewer than 2^31 values
- * at a time, which the compiler turns into vector instructions.
+ * at a time, which the compiler turns into vector instructions.  The loop
+ * is built twice on x86-64, for AVX2 and for any CPU, and cpu_features()
+ * picks one (cpu.h); elsewhere it is built once.
  */
 #define LANES		4
 #define ROUND_MAX	((size_t)1 << 30)	/* values between two flushes */
 
-__attribute__((target_clones("avx2", "default"))) static void
-sum_lanes(const int64_t *v, size_t n, uint64_t *lo, uint64_t *hi,
+static inline __attribute__((always_inline)) void
+sum_lanes_loop(const int64_t *v, size_t n, uint64_t *lo, uint64_t *hi,
     uint64_t *neg)
 {
 	uint64_t x[LANES] = { 0 }, y[LANES] = { 0 }, z[LANES] = { 0 }, u;
@@ -150,6 +153,28 @@ sum_lanes(const int64_t *v, size_t n, uint64_t *lo, uint64_t *hi,
 		*hi += y[l];
 		*neg += z[l];
 	}
+}
+
+#ifdef __x86_64__
+__attribute__((target("avx2"))) static void
+sum_lanes_avx2(const int64_t *v, size_t n, uint64_t *lo, uint64_t *hi,
+    uint64_t *neg)
+{
+	sum_lanes_loop(v, n, lo, hi, neg);
+}
+#endif
+
+static void
+sum_lanes(const int64_t *v, size_t n, uint64_t *lo, uint64_t *hi,
+    uint64_t *neg)
+{
+#ifdef __x86_64__
+	if (cpu_features() & CPU_AVX2) {
+		sum_lanes_avx2(v, n, lo, hi, neg);
+		return;
+	}
+#endif
+	sum_lanes_loop(v, n, lo, hi, neg);
 }
 
 void

@@ -4,16 +4,50 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cpu.h"
 #include "vec.h"
 
 #define EXACT53		((int64_t)1 << 53)	/* ints that doubles hold */
 
-/* The loops that vectorize get a copy for AVX2 with FMA and one for AVX-512. */
+/*
+ * The loops that vectorize: NAME_loop(), always inlined, and NAME(), built
+ * by VEC_LOOP(NAME, (parameters), (arguments)), which runs it.  With GCC on
+ * x86-64, NAME() runs a copy built for AVX-512, one for AVX2 with FMA or
+ * the plain one, as cpu_features() says (cpu.h); the copies give the same
+ * bits, as -std=c11 fuses no multiply-add.  Elsewhere there is one copy.
+ */
+#define VEC_BODY	static inline __attribute__((always_inline)) void
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-#define VEC_CLONES	__attribute__((target_clones("arch=x86-64-v4", \
-			    "arch=x86-64-v3", "default")))
+#define VEC_LOOP(f, params, args)					\
+	__attribute__((target("arch=x86-64-v4"))) static void		\
+	f##_v4 params							\
+	{								\
+		f##_loop args;						\
+	}								\
+	__attribute__((target("arch=x86-64-v3"))) static void		\
+	f##_v3 params							\
+	{								\
+		f##_loop args;						\
+	}								\
+	static void							\
+	f params							\
+	{								\
+		unsigned cpu = cpu_features();				\
+									\
+		if (cpu & CPU_X86_64_V4)				\
+			f##_v4 args;					\
+		else if (cpu & CPU_X86_64_V3)				\
+			f##_v3 args;					\
+		else							\
+			f##_loop args;					\
+	}
 #else
-#define VEC_CLONES
+#define VEC_LOOP(f, params, args)					\
+	static void							\
+	f params							\
+	{								\
+		f##_loop args;						\
+	}
 #endif
 #define INT64_LIMIT	9223372036854775808.0	/* 2^63 */
 #define VEC_MAX_ARRAYS	256		/* beyond, element by element */
@@ -242,14 +276,16 @@ vec_run(struct vec *v, const int64_t *start, const int64_t *step, size_t n,
 }
 
 /* start, start + step, ... modulo 2^64, as mapreduce_value() */
-VEC_CLONES static void
-fill(int64_t *v, int64_t start, int64_t step, size_t n)
+VEC_BODY
+fill_loop(int64_t *v, int64_t start, int64_t step, size_t n)
 {
 	size_t t;
 
 	for (t = 0; t < n; t++)
 		v[t] = (int64_t)((uint64_t)start + t * (uint64_t)step);
 }
+VEC_LOOP(fill, (int64_t *v, int64_t start, int64_t step, size_t n),
+    (v, start, step, n))
 
 static void *
 new_array(struct vec *v)
@@ -773,8 +809,8 @@ bin_float(const struct step *s, size_t n, uint8_t *bad)
 	float_op(s->op, s->a, s->b, s->out, n, bad);
 }
 
-VEC_CLONES static void
-float_op(int op, const double *a, const double *b, double *o, size_t n,
+VEC_BODY
+float_op_loop(int op, const double *a, const double *b, double *o, size_t n,
     uint8_t *bad)
 {
 	double div, mod;
@@ -819,6 +855,9 @@ float_op(int op, const double *a, const double *b, double *o, size_t n,
 		break;
 	}
 }
+VEC_LOOP(float_op, (int op, const double *a, const double *b, double *o,
+    size_t n, uint8_t *bad),
+    (op, a, b, o, n, bad))
 
 /* Python's a // b and a % b of floats, b != 0, as CPython computes them. */
 static void
@@ -972,14 +1011,16 @@ convert(const struct step *s, size_t n, uint8_t *bad)
 }
 
 /* Rounded to even, as CPython's float(int). */
-VEC_CLONES static void
-to_double(const int64_t *a, double *o, size_t n)
+VEC_BODY
+to_double_loop(const int64_t *a, double *o, size_t n)
 {
 	size_t t;
 
 	for (t = 0; t < n; t++)
 		o[t] = (double)a[t];
 }
+VEC_LOOP(to_double, (const int64_t *a, double *o, size_t n),
+    (a, o, n))
 
 /* Both exact in doubles: one correctly rounded division, as CPython's. */
 static void
@@ -1022,8 +1063,8 @@ to_int(int op, const double *a, int64_t *o, size_t n, uint8_t *bad)
  * error of p; the lanes with a larger one, a power of two, or out of the
  * normal range get pow() itself.
  */
-VEC_CLONES static void
-square(const double *a, double *o, size_t n, uint8_t *bad)
+VEC_BODY
+square_loop(const double *a, double *o, size_t n, uint8_t *bad)
 {
 	uint64_t bits;
 	double p, e, ulp;
@@ -1049,10 +1090,12 @@ square(const double *a, double *o, size_t n, uint8_t *bad)
 		bad[t] |= !isnormal(o[t]) || !isfinite(o[t]);
 	}
 }
+VEC_LOOP(square, (const double *a, double *o, size_t n, uint8_t *bad),
+    (a, o, n, bad))
 
 /* out = mask ? b : c, lane by lane; ints and doubles alike, as bits. */
-VEC_CLONES static void
-select_lanes(const struct step *s, size_t n)
+VEC_BODY
+select_lanes_loop(const struct step *s, size_t n)
 {
 	const int64_t *m = s->a, *b = s->b, *c = s->c;
 	int64_t *o = s->out;
@@ -1061,3 +1104,5 @@ select_lanes(const struct step *s, size_t n)
 	for (t = 0; t < n; t++)
 		o[t] = m[t] ? b[t] : c[t];
 }
+VEC_LOOP(select_lanes, (const struct step *s, size_t n),
+    (s, n))

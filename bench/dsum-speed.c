@@ -2,13 +2,13 @@
 
 /*
  * usage: cc -std=c11 -D_GNU_SOURCE -O2 -I. -o bench/build/dsum-speed \
- *	    bench/dsum-speed.c dsum.c arith.c -lgmp -lm
+ *	    bench/dsum-speed.c dsum.c arith.c cpu.c -lgmp -lm
  *	  bench/build/dsum-speed
  *
  * Sums 2^20 values in batches of 4096, as a worker sums a kernel's
  * batches, and prints a Markdown table: the best of 20 times, in
  * nanoseconds per value, for dsum_add() and for the naive loop of cpi.c,
- * on data of several kinds.  MAPREDUCE_DSUM_PORTABLE=1 measures the
+ * on data of several kinds.  MAPREDUCE_PORTABLE=1 measures the
  * portable loops instead of AVX2.  The last rows time the pi kernel's map,
  * 4 / (1 + x * x), and cpi.c's whole loop, to put the sum in proportion.
  */

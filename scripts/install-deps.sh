@@ -13,12 +13,14 @@
 #                                   --print-prefix]
 #
 #   --dev            also the tools of make check-sanitize, check-valgrind,
-#                    fuzz and lint (clang with libFuzzer, valgrind, cppcheck)
-#                    and the other MPIs the tests build against: Debian's
-#                    own MPICH (ch4:ucx, no spawn) and Open MPI 4.1;
-#                    Slurm, Lmod, bash-completion, and Debian's
-#                    Environment Modules unpacked into the cache (it
-#                    conflicts with lmod as a package)
+#                    fuzz and lint (clang with libFuzzer, valgrind, cppcheck),
+#                    the other MPIs the tests build against: Debian's own
+#                    MPICH (ch4:ucx, no spawn) and Open MPI 4.1; Slurm,
+#                    Lmod, bash-completion, and Debian's Environment Modules
+#                    unpacked into the cache (it conflicts with lmod as a
+#                    package); and those of make check-aarch64: the arm64
+#                    architecture in dpkg, the cross compiler, qemu-user, GMP
+#                    for arm64 and aarch64's Python headers (in the cache)
 #   --bench          also what make bench compares with and draws with
 #                    (gnuplot; python3-mpi4py, which brings Open MPI and
 #                    repoints /usr/bin/mpicc and mpiexec at it)
@@ -40,7 +42,8 @@ packages="build-essential dpkg-dev xz-utils libgmp-dev python3 bc procps time
 # tcl8.6 runs the other module system, Environment Modules (below).
 dev_packages="clang libclang-rt-14-dev valgrind cppcheck libmpich-dev mpich
     libopenmpi-dev slurmctld slurmd slurm-client munge lmod bash-completion
-    tcl8.6"
+    tcl8.6 gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user
+    libgmp-dev:arm64"
 dev=
 
 bench_packages="gnuplot-nox python3-mpi4py"
@@ -70,8 +73,47 @@ install_packages() {
 	fi
 	say "installing packages:$missing"
 	as_root apt-get update -qq
+	# --no-remove: never trade a package of the host for one of these
+	# (libgmp-dev:arm64 sits beside libgmp-dev, both Multi-Arch: same).
 	as_root env DEBIAN_FRONTEND=noninteractive \
-	    apt-get install -y -qq --no-install-recommends $missing >/dev/null
+	    apt-get install -y -qq --no-install-recommends --no-remove \
+	    $missing >/dev/null
+}
+
+# libgmp-dev:arm64 needs dpkg to know the architecture; adding it again is
+# harmless, but it is added only once.  install_packages then updates the
+# package lists, as libgmp-dev:arm64 is missing.
+add_arm64() {
+	dpkg --print-foreign-architectures | grep -qx arm64 && return
+	say "adding the arm64 architecture to dpkg (make check-aarch64)"
+	as_root dpkg --add-architecture arm64
+}
+
+# aarch64's Python headers, for make check-aarch64 to compile the Python
+# plugin: taken out of Debian's libpython3.11-dev:arm64 into the cache, as
+# installing that package would move the host's Python to its version.
+fetch_arm64_python() {
+	dest=$cache/arm64
+	[ -f "$dest/usr/include/aarch64-linux-gnu/python3.11/pyconfig.h" ] &&
+	    return
+	say "fetching aarch64's Python headers into $dest"
+	tmp=$(mktemp -d)
+	(cd "$tmp" && apt-get -qq -o APT::Sandbox::User=root \
+	    download libpython3.11-dev:arm64) &&
+	mkdir -p "$dest" &&
+	dpkg-deb --fsys-tarfile "$tmp"/libpython3.11-dev_*_arm64.deb |
+	    tar -x -C "$dest" ./usr/include || {
+		rm -rf "$tmp"
+		die "cannot fetch libpython3.11-dev:arm64"
+	}
+	rm -rf "$tmp"
+}
+
+install_all() {
+	[ -z "$dev" ] || add_arm64
+	install_packages
+	[ -z "$dev" ] || fetch_arm64_python
+	[ -z "$dev" ] || unpack_environment_modules
 }
 
 # apt-get source needs a deb-src entry.  Rather than edit the system's apt
@@ -177,8 +219,7 @@ case ${1-} in
 	exit 0
 	;;
 --packages-only)
-	install_packages
-	[ -n "$dev" ] && unpack_environment_modules
+	install_all
 	exit 0
 	;;
 "")	;;
@@ -192,6 +233,5 @@ mkdir -p "$cache"
 exec 9>"$cache/.lock"
 flock 9
 
-install_packages
-[ -n "$dev" ] && unpack_environment_modules
+install_all
 build_mpich

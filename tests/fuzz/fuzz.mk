@@ -62,8 +62,8 @@ $(FUZZ_DIR)/fuzz-range: $(FUZZ_DIR)/fuzz-range.c range.c range.h common.h \
 # The language of -e: the parser and compiler, and the numbers they fold.
 # clang refuses dsum.c's AVX2 helpers without -mavx2 (GCC takes them):
 # these fuzzers run on x86-64 machines with AVX2, as CI's.
-FUZZ_EXPR_SRC = expr.c pyval.c dsum.c arith.c vec.c
-FUZZ_EXPR_HDR = expr.h pyval.h dsum.h arith.h vec.h common.h
+FUZZ_EXPR_SRC = expr.c pyval.c dsum.c arith.c cpu.c vec.c
+FUZZ_EXPR_HDR = expr.h pyval.h dsum.h arith.h cpu.h vec.h common.h
 FUZZ_EXPR_CFLAGS = $(if $(filter x86_64,$(shell uname -m)),-mavx2)
 
 $(FUZZ_DIR)/fuzz-cli: $(FUZZ_DIR)/fuzz-cli.c cli.c range.c cli.h range.h \

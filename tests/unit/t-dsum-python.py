@@ -14,17 +14,20 @@ A zero sum is 0.0, as math.fsum and reduce(add, values, 0) give it.
 dsum_format() must print what repr() prints.  Each check
 runs twice: on the AVX2 path when the CPU has it, and on the portable one.
 
-SEED (default 1) chooses the cases.  Prints TAP.
+SEED (default 1) chooses the cases.  T_DSUM names another driver, and
+TEST_EXEC a command that runs it (make check-aarch64: qemu-aarch64).
+Prints TAP.
 """
 import math
 import os
 import random
+import shlex
 import struct
 import subprocess
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-DRIVER = os.path.join(HERE, "t-dsum")
+DRIVER = os.environ.get("T_DSUM", os.path.join(HERE, "t-dsum"))
 UNIT = 2 ** 1074            # every finite double is a multiple of 2^-1074
 DBL_MAX = sys.float_info.max
 TINY = 5e-324
@@ -248,10 +251,11 @@ def format_cases(rng):
 
 def run_driver(lines, portable):
     env = dict(os.environ)
-    env.pop("MAPREDUCE_DSUM_PORTABLE", None)
+    env.pop("MAPREDUCE_PORTABLE", None)
     if portable:
-        env["MAPREDUCE_DSUM_PORTABLE"] = "1"
-    out = subprocess.run([DRIVER, "--driver"], input="".join(lines),
+        env["MAPREDUCE_PORTABLE"] = "1"
+    out = subprocess.run(shlex.split(os.environ.get("TEST_EXEC", "")) +
+                         [DRIVER, "--driver"], input="".join(lines),
                          capture_output=True, text=True, env=env,
                          timeout=600)
     if out.returncode != 0:

@@ -10,6 +10,7 @@
 #include "arith.h"
 #include "common.h"
 #include "dsum.h"
+#include "paths.h"
 #include "rng.h"
 #include "tap.h"
 
@@ -409,18 +410,23 @@ drive(void)
 int
 main(int argc, char **argv)
 {
+	int portable;
+
 	if (argc == 2 && strcmp(argv[1], "--driver") == 0)
 		return drive();
-	rng_state = 0x2545f4914f6cdd1du;
-	test_zeros_and_specials();
-	test_integers();
-	test_powers_of_two();
-	test_cancellation();
-	test_order();
-	test_window_edge();
-	test_overflow();
-	test_wire();
-	test_minmax();
-	test_format();
+	for (portable = paths_first(); portable <= 1; portable++) {
+		paths_use(portable);
+		rng_state = 0x2545f4914f6cdd1du;
+		test_zeros_and_specials();
+		test_integers();
+		test_powers_of_two();
+		test_cancellation();
+		test_order();
+		test_window_edge();
+		test_overflow();
+		test_wire();
+		test_minmax();
+		test_format();
+	}
 	return tap_done();
 }

@@ -4,7 +4,9 @@
 #include <stdint.h>
 #include <stdlib.h>
 
+#include "cpu.h"
 #include "kernel.h"
+#include "paths.h"
 #include "range.h"
 #include "rng.h"
 #include "tap.h"
@@ -120,7 +122,9 @@ test_random(int cases)
  * More than ROUNDS_MAX (2^32 - 1) rounds of the vector kernel in one block,
  * with values near 2^63, whose 32-bit halves would overflow the lanes
  * without a flush; checked against the closed form n*M - n(n-1)/2.  About
- * a second; T_KERNEL_QUICK skips it (memcheck would take minutes).
+ * a second; T_KERNEL_QUICK skips it (memcheck would take minutes), and so
+ * do the portable paths, which have no vector kernel to flush (their int128
+ * loop would take ten times as long, hours under qemu).
  */
 static void
 test_long_block(void)
@@ -133,6 +137,11 @@ test_long_block(void)
 
 	if (getenv("T_KERNEL_QUICK") != NULL) {
 		printf("ok %d - # SKIP 2^34 + 7 elements (T_KERNEL_QUICK)\n",
+		    ++tap_count);
+		return;
+	}
+	if (!(cpu_features() & CPU_AVX2)) {
+		printf("ok %d - # SKIP 2^34 + 12 elements (no vector kernel)\n",
 		    ++tap_count);
 		return;
 	}
@@ -151,8 +160,40 @@ test_long_block(void)
 	mpz_clears(got, want, t, NULL);
 }
 
-int
-main(void)
+/*
+ * MAPREDUCE_PORTABLE turns every fast path off; unset, empty or "0", the
+ * fast paths are the CPU's own.
+ */
+static void
+test_switch(void)
+{
+	unsigned cpu;
+
+	unsetenv("MAPREDUCE_PORTABLE");
+	cpu_reset();
+	cpu = cpu_features();
+#ifdef __x86_64__
+	ok(!(cpu & CPU_AVX2) == !__builtin_cpu_supports("avx2"),
+	    "AVX2 fast paths as the CPU has AVX2 (cpu_features() 0x%x)", cpu);
+#else
+	ok(cpu == 0, "no fast path off x86-64 (cpu_features() 0x%x)", cpu);
+#endif
+	setenv("MAPREDUCE_PORTABLE", "", 1);
+	cpu_reset();
+	ok(cpu_features() == cpu, "MAPREDUCE_PORTABLE= leaves them on");
+	setenv("MAPREDUCE_PORTABLE", "0", 1);
+	cpu_reset();
+	ok(cpu_features() == cpu, "MAPREDUCE_PORTABLE=0 leaves them on");
+	setenv("MAPREDUCE_PORTABLE", "1", 1);
+	cpu_reset();
+	ok(cpu_features() == 0, "MAPREDUCE_PORTABLE=1 turns them off");
+	setenv("MAPREDUCE_PORTABLE", "yes", 1);
+	cpu_reset();
+	ok(cpu_features() == 0, "MAPREDUCE_PORTABLE=yes turns them off");
+}
+
+static void
+test_all(void)
 {
 	struct mr_range seed[] = { { 1, 101, 1 }, { 101, 201, 1 } };
 	struct mr_range extreme[] = { { INT64_MIN, INT64_MAX, 1 },
@@ -198,5 +239,17 @@ main(void)
 	test_case("arity 1 of both signs", mixed1, 1, 100007, 2);
 	test_case("arity 1, values up to 2^63 - 1", top1, 1, 100005, 3);
 	test_long_block();
+}
+
+int
+main(void)
+{
+	int portable;
+
+	test_switch();
+	for (portable = paths_first(); portable <= 1; portable++) {
+		paths_use(portable);
+		test_all();
+	}
 	return tap_done();
 }

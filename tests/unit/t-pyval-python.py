@@ -15,7 +15,8 @@ and an int past pyval.h's PYVAL_MAX_BITS fails with OverflowError (only
 cases far past the limit are generated, so the estimate cannot matter).
 
 SEED (default 1) chooses the cases, COUNT (default 50000) how many random
-ones there are; PYVAL_CALC names another driver.  Each binop, unop and
+ones there are; PYVAL_CALC names another driver, and TEST_EXEC a command
+that runs it (make check-aarch64: qemu-aarch64).  Each binop, unop and
 call also runs with its result aliasing each operand in turn.  Prints TAP:
 one test per category of operation, with the mismatching cases.
 """
@@ -23,6 +24,7 @@ import math
 import operator
 import os
 import random
+import shlex
 import struct
 import subprocess
 import sys
@@ -583,8 +585,9 @@ def main():
     for _ in range(count):
         rng.choices(gens, weights)[0][0]()
     text = "".join(line + "\n" for _, line, _ in cases)
-    proc = subprocess.run([DRIVER], input=text.encode(), stdout=subprocess.PIPE,
-                          timeout=120)
+    proc = subprocess.run(shlex.split(os.environ.get("TEST_EXEC", "")) +
+                          [DRIVER], input=text.encode(),
+                          stdout=subprocess.PIPE, timeout=120)
     got = proc.stdout.decode().split("\n")
     order, bad = [], {}
     for k, (cat, line, exp) in enumerate(cases):

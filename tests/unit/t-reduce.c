@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "common.h"
+#include "paths.h"
 #include "reduce.h"
 #include "rng.h"
 #include "tap.h"
@@ -227,10 +228,15 @@ doubles(void)
 int
 main(void)
 {
-	rng_state = 0x7265647563650001u;
-	integers();
-	batches();
-	empty();
-	doubles();
+	int portable;
+
+	for (portable = paths_first(); portable <= 1; portable++) {
+		paths_use(portable);
+		rng_state = 0x7265647563650001u;
+		integers();
+		batches();
+		empty();
+		doubles();
+	}
 	return tap_done();
 }
