@@ -68,15 +68,15 @@ LIBS = -lgmp -lm -ldl
 # Modules without MPI, shared by both programs and the unit tests.
 CORE_OBJ = range.o arith.o cpu.o kernel.o dsum.o reduce.o map.o pyval.o expr.o \
 	   eval.o vec.o
-MANAGER_OBJ = mapreduce.o cli.o guard.o launch.o output.o plugin.o progress.o \
-	      pyload.o serve.o transport.o
+MANAGER_OBJ = mapreduce.o cli.o guard.o journal.o launch.o output.o plugin.o \
+	      progress.o pyload.o sched.o serve.o transport.o
 WORKER_OBJ = worker.o guard.o plugin.o pyload.o serve.o transport.o
 MPI_OBJ = mapreduce.o launch.o progress.o serve.o transport.o worker.o
 UNIT = tests/unit/t-range tests/unit/t-arith tests/unit/t-kernel tests/unit/t-reduce \
-       tests/unit/t-dsum tests/unit/pyval-calc
+       tests/unit/t-dsum tests/unit/t-journal tests/unit/pyval-calc
 HDR = common.h mapreduce.h range.h arith.h cpu.h kernel.h dsum.h reduce.h map.h \
       pyval.h expr.h eval.h vec.h cli.h guard.h launch.h output.h plugin.h \
-      progress.h pyload.h pyplugin.h serve.h transport.h
+      progress.h pyload.h pyplugin.h sched.h serve.h transport.h journal.h
 BUILD_FLAGS = .build-flags
 
 all: mapreduce worker $(PYTHON_PLUGIN) .mpi.mk
@@ -103,7 +103,8 @@ $(MPI_OBJ): %.o: %.c $(HDR) $(BUILD_FLAGS) | $(MPI_SETUP)
 	$(MPICC) $(ALL_CFLAGS) -c -o $@ $<
 
 range.o arith.o cpu.o kernel.o dsum.o reduce.o map.o pyval.o expr.o eval.o \
-    vec.o cli.o guard.o output.o plugin.o pyload.o: %.o: %.c $(HDR) \
+    vec.o cli.o guard.o journal.o output.o plugin.o pyload.o sched.o: \
+    %.o: %.c $(HDR) \
     $(BUILD_FLAGS) | $(MPI_SETUP)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
@@ -113,6 +114,11 @@ vec.o: ALL_CFLAGS += -O3
 tests/unit/%: tests/unit/%.c tests/unit/tap.h tests/unit/rng.h \
     tests/unit/paths.h $(CORE_OBJ)
 	$(CC) $(ALL_CFLAGS) -I. $(LDFLAGS) -o $@ $< $(CORE_OBJ) $(LIBS) $(LDLIBS)
+
+# The journal is the manager's alone: its test links only journal.o.
+tests/unit/t-journal: tests/unit/t-journal.c tests/unit/tap.h tests/unit/rng.h \
+    journal.o
+	$(CC) $(ALL_CFLAGS) -I. $(LDFLAGS) -o $@ $< journal.o $(LDLIBS)
 
 # Rebuild everything when the compiler, flags or install paths change.
 $(BUILD_FLAGS): FORCE
@@ -183,6 +189,10 @@ $(A64)/pyplugin.o: A64_CFLAGS += $(A64_PY_CFLAGS)
 $(A64)/%: tests/unit/%.c tests/unit/tap.h tests/unit/rng.h \
     tests/unit/paths.h $(CORE_OBJ:%=$(A64)/%)
 	$(A64_CC) $(A64_CFLAGS) -I. -o $@ $< $(CORE_OBJ:%=$(A64)/%) $(LIBS)
+
+$(A64)/t-journal: tests/unit/t-journal.c tests/unit/tap.h tests/unit/rng.h \
+    $(A64)/journal.o
+	$(A64_CC) $(A64_CFLAGS) -I. -o $@ $< $(A64)/journal.o
 
 # More random cases than make check's fixed 50: make check-random SEED=7 COUNT=500
 SEED ?= 1

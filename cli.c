@@ -58,6 +58,7 @@ static const struct option longopts[] = {
 	{ "workers",	required_argument,	NULL,	'w' },
 	{ "worker",	required_argument,	NULL,	'W' },
 	{ "timeout",	required_argument,	NULL,	'T' },
+	{ "checkpoint",	required_argument,	NULL,	'K' },
 	{ "help",	no_argument,		NULL,	'h' },
 	{ "version",	no_argument,		NULL,	'V' },
 	{ NULL,		0,			NULL,	0 }
@@ -147,6 +148,11 @@ cli_parse(int argc, char *argv[], struct options *o)
 				return fail(o, "--worker needs a path");
 			o->worker = optarg;
 			break;
+		case 'K':
+			if (*optarg == '\0')
+				return fail(o, "--checkpoint needs a file");
+			o->checkpoint = optarg;
+			break;
 		case 'h':
 			o->help = 1;
 			return 0;
@@ -201,7 +207,8 @@ cli_help(void)
 "                 [--batch] | -e EXPR] [-R OP | -R FILE.py:FUNC] [-w N]\n"
 "                 [--schedule static|dynamic] [--chunk N]\n"
 "                 [--format text|value|json] [--progress]\n"
-"                 [--timeout SECONDS] [--worker PATH]\n"
+"                 [--timeout SECONDS] [--checkpoint FILE]\n"
+"                 [--worker PATH]\n"
 "                 [-r [NAME=]START:STOP[:STEP]] ...\n"
 "       mapreduce --help | --version\n"
 "\n"
@@ -268,6 +275,11 @@ cli_help(void)
 "                      universe size minus 1, or 1 when that is unknown)\n"
 "      --timeout SECONDS\n"
 "                      abandon the whole run after that long (exit 124)\n"
+"      --checkpoint FILE\n"
+"                      keep each finished block's exact partial result in\n"
+"                      FILE as it comes; the same command run again after\n"
+"                      an interruption or a crash computes only the rest\n"
+"                      (blocks then take about a second each)\n"
 "      --worker PATH   the worker executable (default: $MAPREDUCE_WORKER,\n"
 "                      else 'worker' beside mapreduce, else\n"
 "                      %s/worker)\n"
@@ -284,8 +296,9 @@ cli_help(void)
 "     function that returned something else than a number; or the output\n"
 "     could not be written (a full disk, a closed stdout)\n"
 "  2  bad command line or input, a bad kernel, Python file or expression\n"
-"     (or -R product of one whose values are all floats), or a -w that\n"
-"     differs from the workers started beside the manager\n"
+"     (or -R product of one whose values are all floats), a -w that\n"
+"     differs from the workers started beside the manager, or a\n"
+"     --checkpoint FILE that is another task's, damaged, or in use\n"
 "  124  --timeout expired; 129, 130, 143  interrupted by SIGHUP, SIGINT,\n"
 "     SIGTERM (one line, nothing on stdout)\n");
 }

@@ -39,6 +39,8 @@ struct options {
 	int workers;			/* -w, or 0 for the MPI universe's choice */
 	const char *worker;		/* --worker PATH (points into argv), or NULL */
 	unsigned timeout;		/* --timeout SECONDS, or 0 for none */
+	const char *checkpoint;		/* --checkpoint FILE (points into argv),
+					   or NULL */
 	int verbose;			/* -v: describe the run on stderr */
 	int help;			/* --help was given: nothing else is set */
 	int version;			/* --version was given: nothing else is set */

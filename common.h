@@ -23,36 +23,53 @@
  *                                            "EXPR\0NAME1\0...NAMEn\0";
  *                                            with a Python function,
  *                                            pyload.h's spec
- *   3. MPI_Iscatter struct mr_block          one block of indices per worker
- *      (each worker now evaluates and reduces the elements of its block;
- *      with MR_SCHEDULE_DYNAMIC it then asks for more, point to point:
- *      MPI_Isend of a struct mr_request to the manager, tag MR_TAG_REQUEST,
- *      answered with a struct mr_block, tag MR_TAG_BLOCK, until a block of
- *      count 0 says that the map is done; with MR_TASK_PROGRESS, workers
- *      also MPI_Isend a struct mr_progress now and then, tag
- *      MR_TAG_PROGRESS, and count them in struct mr_result)
- *   4. MPI_Igather  struct mr_result         status and size of each partial
- *   5. MPI_Igatherv bytes                    the partial results
- *   6. MPI_Ibcast   struct mr_stop           all partials are in: stop
- *   7. MPI_Comm_disconnect
+ * From here on, point to point only, and every receive names its source:
+ * after a worker is lost, a collective on the intercommunicator gives
+ * different answers at different processes, and a receive from
+ * MPI_ANY_SOURCE never learns of the loss (MPICH ch3).
  *
- * Every collective is nonblocking on both sides (MPI never matches a
- * blocking collective with a nonblocking one), and every wait tests and
- * sleeps: a process blocked inside MPI spins on a core, and the cores belong
- * to the workers that compute.  Step 6 exists for the same reason: a worker
- * that finished early would otherwise spin in MPI_Comm_disconnect until the
- * slowest worker is done.
+ *   3. blocks      struct mr_block, tag MR_TAG_BLOCK, manager to worker k:
+ *                  elements first .. first + count - 1, at most MR_AHEAD
+ *                  blocks ahead of worker k's results, so that a worker
+ *                  never waits for its next block
+ *   4. results     for each block, in the order of the blocks: a struct
+ *                  mr_result, tag MR_TAG_RESULT, with the block's partial
+ *                  result inside when it fits MR_INLINE bytes, else
+ *                  followed by it, tag MR_TAG_BYTES;
+ *                  a worker stops at its first failure and sends it
+ *   5. stop        struct mr_stop, tag MR_TAG_STOP, to every worker still
+ *                  there, once every block's result is in or the run
+ *                  failed; a worker also looks for it between the pieces
+ *                  of a long block, so that a failed run ends at once
+ *   6. MPI_Comm_disconnect
+ *
+ * With MR_TASK_PROGRESS, workers also MPI_Isend a struct mr_progress now
+ * and then, tag MR_TAG_PROGRESS, and count them in struct mr_result.
+ * The manager keeps a receive on MR_TAG_SENTINEL from every worker, which
+ * no one sends: it fails when the worker is lost, even while a large
+ * message from it is stuck half received.
+ *
+ * Every wait tests and sleeps: a process blocked inside MPI spins on a
+ * core, and the cores belong to the workers that compute.  Step 5 exists
+ * for the same reason: a worker that finished early would otherwise spin
+ * in MPI_Comm_disconnect until the slowest worker is done.
  *
  * All structs travel as MPI_BYTE: manager and workers come from one build,
  * and MR_PROTOCOL_VERSION catches a worker from another one.
  */
 
-#define MR_PROTOCOL_VERSION	5	/* bump on any change to this file */
+#define MR_PROTOCOL_VERSION	6	/* bump on any change to this file */
 #define MR_MAGIC		0x6d72	/* "mr": a sanity check on every struct */
 #define MR_TAG_STATIC		0x6d72	/* MPI_Intercomm_create in a static launch */
-#define MR_TAG_REQUEST		1	/* dynamic schedule: a worker asks */
-#define MR_TAG_BLOCK		2	/* dynamic schedule: the manager answers */
-#define MR_TAG_PROGRESS		3	/* --progress: a worker's note */
+#define MR_TAG_BLOCK		1	/* step 3 */
+#define MR_TAG_RESULT		2	/* step 4: struct mr_result */
+#define MR_TAG_BYTES		3	/* step 4: a block's partial result */
+#define MR_TAG_STOP		4	/* step 5 */
+#define MR_TAG_PROGRESS		5	/* --progress: a worker's note */
+#define MR_TAG_SENTINEL		6	/* never sent: see above */
+#define MR_AHEAD		8	/* blocks a worker holds at most */
+#define MR_INLINE		48	/* partial results this short travel
+					   in their struct mr_result */
 
 /*
  * Before spawning, the manager runs the worker once by itself with
@@ -86,9 +103,10 @@ enum mr_reduce {
 	MR_REDUCE_PYTHON		/* a Python function's left fold */
 };
 
+/* Which blocks the manager hands to whom (the workers need not know). */
 enum mr_schedule {
-	MR_SCHEDULE_STATIC = 0,		/* one block per worker, in step 3 */
-	MR_SCHEDULE_DYNAMIC		/* chunks on request after step 3 */
+	MR_SCHEDULE_STATIC = 0,		/* worker k: the k-th of W equal shares */
+	MR_SCHEDULE_DYNAMIC		/* chunks, to whoever has room */
 };
 
 /* Step 1: the job, identical for every worker. */
@@ -105,6 +123,9 @@ struct mr_task {
 };
 
 #define MR_TASK_PROGRESS	0x1	/* send struct mr_progress notes */
+#define MR_TASK_SURVIVE		0x2	/* the run survives a lost worker:
+					   its guard must not end the run
+					   (guard.h) */
 
 /* --progress: the elements a worker has evaluated so far, in all. */
 struct mr_progress {
@@ -118,17 +139,10 @@ struct mr_range {
 	int64_t step;
 };
 
-/* Step 3: worker k evaluates elements first .. first + count - 1. */
+/* Step 3: evaluate elements first .. first + count - 1. */
 struct mr_block {
 	uint64_t first;			/* index of the first element */
-	uint64_t count;			/* number of elements, may be 0 */
-};
-
-/* Dynamic schedule: worker k is done with its block and wants another. */
-struct mr_request {
-	uint16_t magic;			/* MR_MAGIC */
-	uint16_t pad;			/* keeps the struct free of holes */
-	int32_t status;			/* an enum mr_status: not OK stops asking */
+	uint64_t count;			/* number of elements, not 0 */
 };
 
 /* Worker states reported in struct mr_result. */
@@ -138,15 +152,16 @@ enum mr_status {
 	MR_STATUS_NOMEM,		/* out of memory while computing */
 	MR_STATUS_KERNEL,		/* the user kernel failed to load or map */
 	MR_STATUS_EXPR,			/* the expression raised for an element:
-					   the bytes of step 5 are its index
+					   the bytes that follow are its index
 					   (8 bytes, most significant first)
 					   and one line of text */
-	MR_STATUS_PYTHON		/* the Python function failed: step 5
-					   sends the message, one line */
+	MR_STATUS_PYTHON		/* the Python function failed: the
+					   bytes that follow are the message,
+					   one line */
 };
 
 /*
- * Step 4: one per worker.  In step 5 the worker sends `size` bytes, its
+ * Step 4: one per block.  Then the worker sends `size` bytes, the block's
  * partial result, which may be far wider than 64 bits:
  * - integers: a sign byte (0 for >= 0, 1 for < 0) and then the magnitude,
  *   most significant byte first (arith_encode);
@@ -170,19 +185,25 @@ struct mr_result {
 	uint16_t version;		/* MR_PROTOCOL_VERSION of the worker */
 	int32_t status;			/* an enum mr_status */
 	uint32_t flags;			/* MR_RESULT_* */
-	uint32_t blocks;		/* blocks evaluated (for -v) */
-	uint64_t size;			/* bytes of partial result in step 5 */
-	uint64_t elements;		/* elements evaluated (for -v) */
-	uint64_t nanoseconds;		/* time spent evaluating (for -v) */
-	uint32_t notes;			/* struct mr_progress sent */
+	uint32_t blocks;		/* blocks evaluated so far (for -v) */
+	uint64_t first;			/* the block's, as the manager sent it */
+	uint64_t count;
+	uint64_t size;			/* bytes of partial result that follow */
+	uint64_t elements;		/* elements evaluated so far (for -v) */
+	uint64_t nanoseconds;		/* time spent evaluating so far (-v) */
+	uint64_t block_ns;		/* time spent on this block */
+	uint32_t notes;			/* struct mr_progress sent so far */
 	uint32_t pad;			/* keeps the struct free of holes */
+	unsigned char inline_bytes[MR_INLINE];	/* size <= MR_INLINE */
 };
 
-/* Step 6: the manager's last word. */
+/* Step 5: the manager's last word. */
 struct mr_stop {
 	uint16_t magic;			/* MR_MAGIC */
 	uint16_t pad;			/* keeps the struct free of holes */
 	int32_t status;			/* 0: all went well; otherwise the run failed */
+	uint32_t lost;			/* workers lost on the way */
+	uint32_t pad2;
 };
 
 #endif /* MR_COMMON_H */

@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <stdint.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,11 +30,12 @@
 /* Shared by the guard and its worker. */
 struct shared {
 	volatile sig_atomic_t released;	/* set by guard_release() */
+	volatile sig_atomic_t survive;	/* set by guard_survive() */
 	char running[256];		/* set by guard_running() */
 };
 static struct shared *shared;
 
-static void	report(int index, pid_t pid, int status);
+static void	report(int index, pid_t pid, int status, int survive);
 static void	abort_run(int pmi_fd) __attribute__((noreturn));
 
 void
@@ -80,6 +82,11 @@ guard_worker(int spawned)
 	signal(SIGINT, SIG_IGN);
 	signal(SIGTERM, SIG_IGN);
 	signal(SIGPIPE, SIG_IGN);	/* see abort_run() */
+	/*
+	 * Under -disable-auto-cleanup, hydra tells every process of a node
+	 * of a loss with SIGUSR1, which would end the guard.
+	 */
+	signal(SIGUSR1, SIG_IGN);
 #ifdef __linux__
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 #endif
@@ -92,6 +99,14 @@ guard_worker(int spawned)
 	    WTERMSIG(status) == SIGTERM))
 		nanosleep(&stop_grace, NULL);	/* the run ends, or just us */
 	/*
+	 * The run goes on without us: a plain exit, promptly, which hydra
+	 * under -disable-auto-cleanup takes as one process gone.
+	 */
+	if (shared->survive) {
+		report(index, child, status, 1);
+		_exit(1);
+	}
+	/*
 	 * A kernel that crashes crashes every worker at once: the first
 	 * worker's guard speaks first and ends the run, and the others,
 	 * waiting their turn, are taken down before they say the same.
@@ -99,12 +114,12 @@ guard_worker(int spawned)
 	stagger.tv_nsec = (index < STAGGER_MAX ? index : STAGGER_MAX) *
 	    STAGGER_NS;
 	nanosleep(&stagger, NULL);
-	report(index, child, status);
+	report(index, child, status, 0);
 	abort_run(atoi(fd));
 }
 
 static void
-report(int index, pid_t pid, int status)
+report(int index, pid_t pid, int status, int survive)
 {
 	char host[HOST_NAME_MAX + 1], how[80];
 
@@ -118,9 +133,9 @@ report(int index, pid_t pid, int status)
 		snprintf(how, sizeof(how), "exited with status %d",
 		    WEXITSTATUS(status));
 	fprintf(stderr, "mapreduce: worker %d (pid %ld on %s)%s%s %s before"
-	    " its work was done; run abandoned\n", index, (long)pid, host,
+	    " its work was done; %s\n", index, (long)pid, host,
 	    shared->running[0] != '\0' ? " running " : "", shared->running,
-	    how);
+	    how, survive ? "the others take its blocks" : "run abandoned");
 	fflush(stderr);
 }
 
@@ -129,6 +144,13 @@ guard_release(void)
 {
 	if (shared != NULL)
 		shared->released = 1;
+}
+
+void
+guard_survive(void)
+{
+	if (shared != NULL)
+		shared->survive = 1;
 }
 
 void
@@ -157,11 +179,11 @@ abort_run(int pmi_fd)
 }
 
 void
-guard_fault(int index)
+guard_fault(int index, uint32_t blocks)
 {
 	const char *spec;
-	char *how;
-	long k;
+	char *how, *at;
+	long k, n = 1;
 
 	if ((spec = getenv("MAPREDUCE_FAULT")) == NULL)
 		return;
@@ -169,17 +191,21 @@ guard_fault(int index)
 	if (how == spec || *how != ':' || k != index)
 		return;
 	how++;
-	if (strcmp(how, "exit") == 0)
+	if ((at = strchr(how, '@')) != NULL)
+		n = strtol(at + 1, NULL, 10);
+	if (n != (long)blocks)
+		return;
+	if (strncmp(how, "exit", 4) == 0)
 		_exit(3);
-	if (strcmp(how, "abort") == 0)
+	if (strncmp(how, "abort", 5) == 0)
 		abort();
-	if (strcmp(how, "kill") == 0)
+	if (strncmp(how, "kill", 4) == 0)
 		raise(SIGKILL);
-	if (strcmp(how, "segv") == 0) {
+	if (strncmp(how, "segv", 4) == 0) {
 		signal(SIGSEGV, SIG_DFL);	/* a sanitizer's handler */
 		raise(SIGSEGV);
 	}
-	if (strcmp(how, "hang") == 0)
+	if (strncmp(how, "hang", 4) == 0)
 		for (;;)
 			pause();
 }

@@ -3,6 +3,8 @@
 #ifndef MR_GUARD_H
 #define MR_GUARD_H
 
+#include <stdint.h>
+
 /*
  * A worker, before MPI_Init: spawned (its index is its PMI rank) or
  * started beside the manager (PMI rank minus 1; rank 0, the manager, and a
@@ -24,16 +26,25 @@ void	guard_worker(int spawned);
  */
 void	guard_release(void);
 
+/*
+ * The worker, once the manager has said that the run survives a lost
+ * worker (MR_TASK_SURVIVE): when the worker dies, the guard prints its
+ * line (ending "the others take its blocks") and exits with status 1, as
+ * a process that ended, instead of ending the run.
+ */
+void	guard_survive(void);
+
 /* What the worker runs, for the guard's line: "kernel 'k.so'". */
 void	guard_running(const char *what);
 
 /*
- * Worker `index`, after its first block: fail on purpose when the
- * environment says MAPREDUCE_FAULT=INDEX:HOW, HOW one of exit (status 3),
- * abort (SIGABRT), kill (SIGKILL), segv (SIGSEGV) or hang (sleep for
- * ever).  For the tests of what a run does when a worker dies.
+ * Worker `index`, after evaluating its block number `blocks` (from 1),
+ * before sending its result: fail on purpose when the environment says
+ * MAPREDUCE_FAULT=INDEX:HOW[@N] and blocks is N (default 1), HOW one of
+ * exit (status 3), abort (SIGABRT), kill (SIGKILL), segv (SIGSEGV) or hang
+ * (sleep for ever).  For the tests of what a run does when a worker dies.
  */
-void	guard_fault(int index);
+void	guard_fault(int index, uint32_t blocks);
 
 /*
  * Worker `index`, after sending its result: with MAPREDUCE_FAULT=INDEX:stall,

@@ -36,6 +36,9 @@
 #define ARGS_MAX	256	/* arguments beyond go through ARGS_FILE */
 #define STOP_GRACE_S	10	/* then SIGKILL, after a signal */
 #define TICK_NS		100000000	/* the parent's poll: 100 ms */
+#define SURVIVE_DEPTH	8	/* mpiexec is at most that far up */
+#define LATE_MAX	65536	/* stderr kept after a signal */
+#define CHECKPOINT_LINE	"mapreduce: checkpoint "	/* passed even then */
 
 extern char **environ;
 
@@ -51,6 +54,12 @@ static const char *probe(const char *path);
 static int	read_answer(int fd, char *buf, size_t len);
 static int	reap(pid_t pid, int *status);
 static int	started_by_process_manager(void);
+#ifndef OPEN_MPI
+static ssize_t	read_file(const char *path, char *buf, size_t len);
+static int	is_mpiexec(const char *cmdline);
+static int	has_dac(const char *cmdline, size_t len);
+static pid_t	parent_of(pid_t pid);
+#endif
 #ifndef OPEN_MPI
 static int	pmi_spent(void);
 #endif
@@ -72,10 +81,13 @@ static void	take(struct pollfd *p, struct capture *c);
 static void	finish(const char *mpiexec, const char *token, int status,
 		    const struct capture *c) __attribute__((noreturn));
 static const char *find_line(const struct capture *c, const char *token);
+static const char *find_prefix(const struct capture *c, const char *prefix);
 static int	write_all(int fd, const char *buf, size_t len);
 
 /* The first signal that stops a supervised run (see supervise()). */
 static volatile sig_atomic_t stop_signal;
+/* mpiexec's stderr once a signal stopped the run. */
+static struct capture late;
 /* Bytes of mpiexec's stderr passed on to ours. */
 static size_t	stderr_bytes;
 /* The arguments' file (see pass_arguments()), and where they were cut. */
@@ -307,6 +319,92 @@ pmi_spent(void)
 #endif
 
 /*
+ * hydra tells its processes nothing of -disable-auto-cleanup (-dac), but
+ * the mpiexec that was given it is an ancestor of the manager on the
+ * node where it runs: its command line says.
+ */
+int
+launch_survivable(void)
+{
+#ifdef OPEN_MPI
+	return 0;
+#else
+	char path[64], buf[8192];
+	pid_t pid = getppid();
+	int depth;
+
+	if (getenv("PMI_FD") == NULL || getenv("MPI_LOCALNRANKS") == NULL)
+		return 0;			/* not hydra's */
+	for (depth = 0; depth < SURVIVE_DEPTH && pid > 1; depth++) {
+		snprintf(path, sizeof(path), "/proc/%ld/cmdline", (long)pid);
+		if (read_file(path, buf, sizeof(buf)) > 0 && is_mpiexec(buf))
+			return has_dac(buf, sizeof(buf));
+		if ((pid = parent_of(pid)) == -1)
+			break;
+	}
+	return 0;
+#endif
+}
+
+#ifndef OPEN_MPI
+/* The first bytes of a file, '\0'-padded; how many were read, or -1. */
+static ssize_t
+read_file(const char *path, char *buf, size_t len)
+{
+	ssize_t n;
+	int fd;
+
+	memset(buf, 0, len);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return -1;
+	n = read(fd, buf, len - 2);
+	close(fd);
+	return n;
+}
+
+/* argv[0] of a command line (NUL-separated) names hydra's mpiexec. */
+static int
+is_mpiexec(const char *cmdline)
+{
+	const char *base = strrchr(cmdline, '/');
+
+	base = base != NULL ? base + 1 : cmdline;
+	return strncmp(base, "mpiexec", 7) == 0 ||
+	    strncmp(base, "mpirun", 6) == 0;
+}
+
+/* Its options, before the first program, include -dac. */
+static int
+has_dac(const char *cmdline, size_t len)
+{
+	const char *a;
+
+	for (a = cmdline; a < cmdline + len && *a != '\0';
+	    a += strlen(a) + 1)
+		if (strcmp(a, "-disable-auto-cleanup") == 0 ||
+		    strcmp(a, "--disable-auto-cleanup") == 0 ||
+		    strcmp(a, "-dac") == 0 || strcmp(a, "--dac") == 0)
+			return 1;
+	return 0;
+}
+
+/* The parent of pid, from /proc/PID/stat, or -1. */
+static pid_t
+parent_of(pid_t pid)
+{
+	char path[64], buf[512], *p;
+	long ppid;
+
+	snprintf(path, sizeof(path), "/proc/%ld/stat", (long)pid);
+	if (read_file(path, buf, sizeof(buf)) <= 0 ||
+	    (p = strrchr(buf, ')')) == NULL ||
+	    sscanf(p + 1, " %*c %ld", &ppid) != 1)
+		return -1;
+	return (pid_t)ppid;
+}
+#endif
+
+/*
  * Process managers announce themselves in the environment.  Only those of
  * the MPI we are linked with count: under another MPI's mpiexec we would be
  * a singleton all the same.
@@ -370,6 +468,8 @@ launch_under_process_manager(int argc, char *argv[], int workers)
 	args[n++] = (char *)"-n";
 	args[n++] = (char *)"1";
 #ifndef OPEN_MPI
+	/* The run survives a lost worker: see launch_survivable(). */
+	args[n++] = (char *)"-disable-auto-cleanup";
 	if ((cpus = slurm_one_node(workers)) > 0) {
 		args[n++] = (char *)"-launcher";
 		args[n++] = (char *)"fork";
@@ -506,7 +606,7 @@ launch_read_arguments(int *argc, char ***argv)
 static void
 supervise(char **args, const char *token)
 {
-	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGUSR1 };
 	struct capture out = { NULL, 0, 0 };
 	struct sigaction sa, was;
 	sigset_t block, old;
@@ -613,10 +713,13 @@ spawn_mpiexec(char **args, const sigset_t *mask, const sigset_t *def,
 
 /*
  * Until mpiexec has exited and its pipes are drained: its stdout into c,
- * its stderr to ours (nothing once a signal stops the run).  The first
- * SIGINT, SIGTERM or SIGHUP (as SIGTERM) goes on to mpiexec, once: hydra
- * takes a second SIGINT as an order to abort by force, with a page of
- * trace.  Returns mpiexec's wait status.
+ * its stderr to ours (once a signal stops the run, only the checkpoint's
+ * line, in finish()).  The first SIGINT, SIGTERM, SIGHUP or SIGUSR1 goes
+ * on to mpiexec as SIGINT, once: hydra passes SIGINT on to the manager,
+ * which then has the time to say how much its checkpoint keeps, where
+ * SIGTERM makes hydra kill the run at once; and it takes a second SIGINT
+ * as an order to abort by force, with a page of trace.  We exit with the
+ * signal we got.  Returns mpiexec's wait status.
  */
 static int
 collect(pid_t pid, int outfd, int errfd, const sigset_t *mask,
@@ -632,8 +735,7 @@ collect(pid_t pid, int outfd, int errfd, const sigset_t *mask,
 		if (n == -1 && errno != EINTR)
 			err(1, "ppoll");
 		if (stop_signal != 0 && stopped == 0) {
-			kill(pid, stop_signal == SIGHUP ? SIGTERM :
-			    stop_signal);
+			kill(pid, SIGINT);
 			stopped = time(NULL);
 		} else if (stopped != 0 && time(NULL) - stopped > STOP_GRACE_S)
 			kill(-pid, SIGKILL);
@@ -674,11 +776,15 @@ take(struct pollfd *p, struct capture *c)
 		p->fd = -1;
 		return;
 	}
-	if (c == NULL) {
-		if (stop_signal == 0 && write_all(STDERR_FILENO, buf,
-		    (size_t)n) == 0)
+	if (c == NULL && stop_signal == 0) {
+		if (write_all(STDERR_FILENO, buf, (size_t)n) == 0)
 			stderr_bytes += (size_t)n;
 		return;
+	}
+	if (c == NULL) {	/* kept for the checkpoint's line: finish() */
+		c = &late;
+		if (c->len + (size_t)n > LATE_MAX)
+			return;
 	}
 	if (c->buf == NULL || c->len + (size_t)n + 1 > c->cap) {
 		c->cap = (c->len + (size_t)n) * 2 + 1;
@@ -718,7 +824,11 @@ finish(const char *mpiexec, const char *token, int status,
 			fputs("\r\033[K", stderr);	/* a progress line */
 		warnx("%s", stop_signal == SIGINT ? "interrupted (SIGINT)" :
 		    stop_signal == SIGTERM ? "terminated (SIGTERM)" :
+		    stop_signal == SIGUSR1 ? "stopped (SIGUSR1)" :
 		    "hung up (SIGHUP)");
+		if ((result = find_prefix(&late, CHECKPOINT_LINE)) != NULL)
+			fprintf(stderr, "%s%.*s\n", CHECKPOINT_LINE,
+			    (int)strcspn(result, "\n"), result);
 		exit(128 + stop_signal);
 	}
 	if ((result = find_line(c, token)) == NULL) {
@@ -743,6 +853,24 @@ finish(const char *mpiexec, const char *token, int status,
 }
 
 /* What follows the line "token" in c, or NULL when it is not there. */
+/* What follows prefix at the start of a line of c, or NULL. */
+static const char *
+find_prefix(const struct capture *c, const char *prefix)
+{
+	size_t len = strlen(prefix);
+	const char *p = c->buf;
+
+	if (p == NULL)
+		return NULL;
+	while ((p = memmem(p, c->len - (size_t)(p - c->buf), prefix, len))
+	    != NULL) {
+		if (p == c->buf || p[-1] == '\n')
+			return p + len;
+		p += len;
+	}
+	return NULL;
+}
+
 static const char *
 find_line(const struct capture *c, const char *token)
 {

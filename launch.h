@@ -56,6 +56,15 @@ void	launch_announce(void);
 int	launch_stderr_is_tty(void);
 
 /*
+ * Whether a lost worker can be survived: MPICH's hydra started us, with
+ * -disable-auto-cleanup (a plain start gives it), so that it leaves the
+ * others running when one dies.  The flag is looked for in the command
+ * line of the mpiexec among our ancestors: an mpiexec on another node
+ * than the manager's is not seen.
+ */
+int	launch_survivable(void);
+
+/*
  * Return if a process manager of the MPI we were built with started us.
  * Otherwise start this program again under that MPI's mpiexec (or
  * $MAPREDUCE_MPIEXEC) with the same arguments: "mpiexec -n 1 -usize P+1"

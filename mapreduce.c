@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <inttypes.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,18 +19,49 @@
 #include "cli.h"
 #include "common.h"
 #include "guard.h"
+#include "journal.h"
 #include "launch.h"
 #include "output.h"
 #include "plugin.h"
 #include "progress.h"
 #include "pyload.h"
 #include "reduce.h"
+#include "sched.h"
 #include "serve.h"
 #include "transport.h"
+
+#define TICK_NS		500000000	/* with a checkpoint, its sync at least */
 
 #ifndef VERSION
 #define VERSION		"unknown"
 #endif
+
+/*
+ * A run as the manager holds it while the blocks go out and the results
+ * come in (common.h, steps 3 to 5).
+ */
+struct run {
+	MPI_Comm inter;
+	int nworkers;
+	int survive;		/* a lost worker is survived */
+	struct sched *sched;
+	struct partial *result;
+	const struct pyjob *pj;	/* with a Python fold, its; else NULL */
+	struct journal *journal;	/* --checkpoint's, or NULL */
+	const char *path;	/* its file */
+	uint64_t length;	/* elements in the map */
+	struct mr_result *res;	/* res[k]: worker k's latest */
+	struct mr_result *in;	/* in[k]: where worker k's next one lands */
+	MPI_Request *reqs;	/* k: worker k's next result; W + k: its
+				   sentinel (common.h) */
+	char *lost;		/* lost[k]: worker k is gone */
+	char *ended;		/* ended[k]: worker k said its last */
+	int nlost;
+	int stopping;		/* the stop is sent: results are drained */
+	int failed;
+	uint64_t fail_at;	/* the least element that raised, */
+	char *fail_line;	/* and its line */
+};
 
 /* The kernel as the manager checked it, and as the workers load it. */
 struct kernel_info {
@@ -39,27 +71,41 @@ struct kernel_info {
 	int doubles;		/* its values are doubles */
 };
 
+/* For on_stop(), in a signal handler. */
+static struct journal *checkpoint_journal;
+static const char *checkpoint_path;
+static volatile uint64_t done_elements, total_elements;
+
 static void	refuse(const char *fmt, ...)
 		    __attribute__((format(printf, 1, 2), noreturn));
 static void	end_static_launch(int code);
 static void	print_version(void);
 static void	check_kernel(const struct options *o, struct kernel_info *ki);
 static void	expr_spec(const struct options *o, struct kernel_info *ki);
-static void	report_expr_failure(const struct mr_result *res, int nworkers,
-		    const unsigned char *bytes, const int *counts,
-		    const int *displs);
 static void	check_python(const struct options *o, struct pyjob *pj,
 		    struct kernel_info *ki);
 static void	require_matching_workers(int asked, int started, int rank);
 static MPI_Comm	spawn_workers(const char *worker, int nworkers);
-static void	send_work(MPI_Comm inter, const struct options *o,
-		    const struct kernel_info *ki, int progress, int nworkers);
-static void	take_chunk(struct mr_block *b, uint64_t *next, uint64_t length,
-		    uint64_t chunk);
-static void	hand_out_chunks(MPI_Comm inter, uint64_t next, uint64_t length,
-		    uint64_t chunk, int asking);
-static int	gather(MPI_Comm inter, int nworkers, struct partial *result,
-		    struct mr_result *res, const struct pyjob *pj);
+static void	send_task(MPI_Comm inter, const struct options *o,
+		    const struct kernel_info *ki, int flags);
+static struct journal *open_checkpoint(const struct options *o,
+		    const struct kernel_info *ki);
+static void	name_file(FILE *f, const char *path, const char *what);
+static void	name_python(FILE *f, const char *spec);
+static void	replay_checkpoint(struct run *r);
+static int	replay(void *arg, const struct journal_record *rec);
+static void	on_stop(int sig);
+static size_t	append(char *line, size_t n, size_t len, const char *s);
+static size_t	append_u64(char *line, size_t n, size_t len, uint64_t v);
+static void	run_init(struct run *r, int nworkers);
+static void	compute(struct run *r);
+static void	fill(struct run *r, int k);
+static void	take_result(struct run *r, int k);
+static int	merge(struct run *r, int k, const unsigned char *bytes);
+static void	note_failure(struct run *r, int k, const unsigned char *bytes);
+static void	lose(struct run *r, int k, int rc);
+static void	stop_workers(struct run *r);
+static int	all_lost(const struct run *r);
 static const char *status_text(int status);
 static double	seconds_since(const struct timespec *t0);
 
@@ -70,7 +116,7 @@ main(int argc, char *argv[])
 	struct pyjob pj = { NULL, NULL, NULL, NULL, NULL, 0 };
 	struct options opt;
 	struct partial result;
-	struct mr_result *res;
+	struct run run;
 	struct progress *prog = NULL;
 	struct timespec t0;
 	MPI_Comm inter;
@@ -109,6 +155,8 @@ main(int argc, char *argv[])
 	} else
 		guard_worker(0);	/* ranks 1..N work: guard them */
 
+	if (opt.checkpoint != NULL && launch_world_rank() == 0)
+		checkpoint_journal = open_checkpoint(&opt, &ki);
 	/*
 	 * Armed before MPI_Init, which waits for ever for partners of a
 	 * static launch that never start MPI.  The other ranks work, as
@@ -140,20 +188,33 @@ main(int argc, char *argv[])
 			nworkers = 1;
 		inter = spawn_workers(worker, nworkers);
 	}
+	run_init(&run, nworkers);
 	if (opt.verbose)
 		warnx("%d worker%s of '%s' share %" PRIu64 " element%s",
 		    nworkers, nworkers == 1 ? "" : "s",
 		    worker != NULL ? worker : "the static launch", opt.length,
 		    opt.length == 1 ? "" : "s");
 
-	if ((res = calloc((size_t)nworkers, sizeof(*res))) == NULL)
+	partial_init(&result, opt.reduce, ki.doubles);
+	run.inter = inter;
+	run.nworkers = nworkers;
+	run.survive = size == 1 && launch_survivable();
+	run.result = &result;
+	run.pj = pj.fold != NULL ? &pj : NULL;
+	if ((run.sched = sched_new(opt.length, nworkers, opt.schedule,
+	    opt.chunk, opt.checkpoint != NULL)) == NULL)
 		transport_fail("out of memory");
+	run.journal = checkpoint_journal;
+	run.path = opt.checkpoint;
+	run.length = opt.length;
+	replay_checkpoint(&run);
 	if (opt.progress || launch_stderr_is_tty())
 		prog = progress_start(inter, nworkers, opt.length);
-	send_work(inter, &opt, &ki, prog != NULL, nworkers);
-	partial_init(&result, opt.reduce, ki.doubles);
-	failed = gather(inter, nworkers, &result, res,
-	    opt.map == MR_MAP_PYTHON ? &pj : NULL);
+	send_task(inter, &opt, &ki, (prog != NULL ? MR_TASK_PROGRESS : 0) |
+	    (run.survive ? MR_TASK_SURVIVE : 0));
+	compute(&run);
+	stop_workers(&run);
+	failed = run.failed;
 	if (!failed && pj.fold == NULL &&
 	    (why = partial_check(&result)) != NULL) {
 		warnx("%s", why);
@@ -172,11 +233,12 @@ main(int argc, char *argv[])
 			transport_fail("out of memory");
 	}
 	if (prog != NULL)
-		progress_finish(prog, res);
-	/* The stop and the disconnect wait for every worker: still timed. */
-	transport_send_stop(inter, failed);
+		progress_finish(prog, run.res);
+	/* The disconnect waits for every worker: still timed. */
 	transport_disconnect(&inter);
 	transport_disarm();
+	checkpoint_journal = NULL;
+	journal_close(run.journal);
 	MPI_Finalize();
 
 	if (!failed)
@@ -187,10 +249,16 @@ main(int argc, char *argv[])
 	free(value);
 	free(noun);
 	if (opt.verbose)
-		output_statistics(res, nworkers);
+		output_statistics(run.res, nworkers);
 	partial_free(&result);
 	pyload_release(&pj);
-	free(res);
+	sched_free(run.sched);
+	free(run.res);
+	free(run.in);
+	free(run.reqs);
+	free(run.lost);
+	free(run.ended);
+	free(run.fail_line);
 	free(ki.spec);
 	free(ki.name);
 	free(worker);
@@ -370,161 +438,458 @@ spawn_workers(const char *worker, int nworkers)
 	    worker, transport_strerror(rc), nworkers, worker);
 }
 
-/*
- * Static: worker k gets elements [k * n / W, (k + 1) * n / W), sizes that
- * differ by at most 1.  Dynamic: worker k starts with chunk k, and the
- * rest go to whoever asks first.
- */
 static void
-send_work(MPI_Comm inter, const struct options *o,
-    const struct kernel_info *ki, int progress, int nworkers)
+run_init(struct run *r, int nworkers)
+{
+	memset(r, 0, sizeof(*r));
+	r->nworkers = nworkers;
+	r->fail_at = UINT64_MAX;
+	r->res = calloc((size_t)nworkers, sizeof(*r->res));
+	r->in = calloc((size_t)nworkers, sizeof(*r->in));
+	r->reqs = calloc((size_t)nworkers * 2, sizeof(*r->reqs));
+	r->lost = calloc((size_t)nworkers, 1);
+	r->ended = calloc((size_t)nworkers, 1);
+	if (r->res == NULL || r->in == NULL || r->reqs == NULL ||
+	    r->lost == NULL || r->ended == NULL)
+		transport_fail("out of memory");
+}
+
+/* Steps 1 and 2 of common.h. */
+static void
+send_task(MPI_Comm inter, const struct options *o,
+    const struct kernel_info *ki, int flags)
 {
 	struct mr_task task = { MR_MAGIC, MR_PROTOCOL_VERSION,
 	    (uint16_t)o->map, (uint16_t)o->reduce, o->nranges,
-	    (uint32_t)o->schedule, (uint32_t)ki->len,
-	    progress ? MR_TASK_PROGRESS : 0, o->length };
-	struct mr_block *blocks;
-	uint128 n = o->length;
-	uint64_t chunk = o->chunk, next = 0;
-	int k, asking = 0;
+	    (uint32_t)o->schedule, (uint32_t)ki->len, (uint32_t)flags,
+	    o->length };
 
-	if ((blocks = calloc((size_t)nworkers, sizeof(*blocks))) == NULL)
-		transport_fail("out of memory");
-	if (chunk == 0)
-		chunk = o->length / ((uint64_t)nworkers * 16) + 1;
-	for (k = 0; k < nworkers; k++) {
-		if (o->schedule == MR_SCHEDULE_STATIC) {
-			blocks[k].first = (uint64_t)(n * (unsigned)k /
-			    (unsigned)nworkers);
-			blocks[k].count = (uint64_t)(n * (unsigned)(k + 1) /
-			    (unsigned)nworkers) - blocks[k].first;
-			continue;
-		}
-		take_chunk(&blocks[k], &next, o->length, chunk);
-		asking += blocks[k].count > 0;
-	}
 	transport_send_task(inter, &task, o->ranges, ki->spec);
-	transport_send_blocks(inter, blocks);
-	if (o->schedule == MR_SCHEDULE_DYNAMIC && asking > 0)
-		hand_out_chunks(inter, next, o->length, chunk, asking);
-	free(blocks);
-}
-
-/* The chunk at *next, empty at the end of the map; *next moves past it. */
-static void
-take_chunk(struct mr_block *b, uint64_t *next, uint64_t length,
-    uint64_t chunk)
-{
-	b->first = *next;
-	b->count = length - *next < chunk ? length - *next : chunk;
-	*next += b->count;
 }
 
 /*
- * Answer requests until every worker that asks has been told "no more"
- * (a block of count 0).  A worker that failed gets no more work.
+ * --checkpoint FILE, before MPI starts, so that a refusal is one line and
+ * exit 2 with nothing started.  The journal names the task: the map, the
+ * reduce, the ranges, and what maps, with the contents of its files.
  */
-static void
-hand_out_chunks(MPI_Comm inter, uint64_t next, uint64_t length,
-    uint64_t chunk, int asking)
+static struct journal *
+open_checkpoint(const struct options *o, const struct kernel_info *ki)
 {
-	struct mr_request r;
-	struct mr_block b;
-	int k;
+	struct journal *j;
+	char *id = NULL, why[1024];
+	size_t len = 0;
+	uint64_t damaged;
+	uint32_t i;
+	int code;
+	FILE *f;
 
-	while (asking > 0) {
-		k = transport_next_request(inter, &r);
-		if (r.magic == MR_MAGIC && r.status == MR_STATUS_OK)
-			take_chunk(&b, &next, length, chunk);
-		else
-			b = (struct mr_block){ next, 0 };
-		asking -= b.count == 0;
-		transport_send_block(inter, k, &b);
+	if ((f = open_memstream(&id, &len)) == NULL)
+		err(1, NULL);
+	fprintf(f, "protocol %d\nmap %d\nreduce %d\nlength %" PRIu64 "\n",
+	    MR_PROTOCOL_VERSION, o->map, o->reduce, o->length);
+	for (i = 0; i < o->nranges; i++)
+		fprintf(f, "range %" PRId64 ":%" PRId64 ":%" PRId64 "\n",
+		    o->ranges[i].start, o->ranges[i].stop, o->ranges[i].step);
+	if (o->map == MR_MAP_EXPR)
+		fwrite(ki->spec, 1, ki->len, f);
+	else if (o->map == MR_MAP_KERNEL)
+		name_file(f, ki->spec, ki->spec + strlen(ki->spec) + 1);
+	else if (o->map == MR_MAP_PYTHON)
+		name_python(f, ki->spec);
+	if (fclose(f) != 0)
+		err(1, NULL);
+	j = journal_open(o->checkpoint, id, len, &damaged, &code, why,
+	    sizeof(why));
+	free(id);
+	if (j == NULL) {
+		if (code == 2)
+			refuse("%s", why);
+		errx(code, "%s", why);
 	}
+	if (damaged > 0)
+		warnx("checkpoint %s: its last %" PRIu64 " byte%s were damaged"
+		    " (cut short?): the blocks they held are computed again",
+		    o->checkpoint, damaged, damaged == 1 ? "" : "s");
+	return j;
+}
+
+/* A file of the task, by its name and the hash of its contents. */
+static void
+name_file(FILE *f, const char *path, const char *what)
+{
+	uint64_t hash;
+
+	if (journal_hash_file(path, &hash) == -1)
+		refuse("%s: %s", path, strerror(errno));
+	fprintf(f, "file %s %016" PRIx64 " %s\n", path, hash, what);
+}
+
+/* pyload.h's spec: MAPPATH, MAPFUNC, PLUGIN, REDPATH, REDFUNC, FLAGS. */
+static void
+name_python(FILE *f, const char *spec)
+{
+	const char *map_func = spec + strlen(spec) + 1;
+	const char *plugin = map_func + strlen(map_func) + 1;
+	const char *red = plugin + strlen(plugin) + 1;
+
+	name_file(f, spec, map_func);
+	if (*red != '\0')
+		name_file(f, red, red + strlen(red) + 1);
 }
 
 /*
- * Merge the workers' partial results into result; res[k] gets worker k's
- * report.  Returns 0, or 1 if any worker failed.
+ * What the checkpoint holds is done: into the result, and out of the
+ * blocks to hand out.  A record that the checks of the journal passed but
+ * that is no partial result of this task is another build's: refused.
  */
+static void
+replay_checkpoint(struct run *r)
+{
+	if (r->journal != NULL && journal_replay(r->journal, replay, r) != 0)
+		transport_fail("checkpoint %s: a block's partial result is"
+		    " not one of this task's; remove it to start over",
+		    r->path);
+	if (sched_start(r->sched) == -1)
+		transport_fail("checkpoint %s: its blocks overlap; remove it"
+		    " to start over", r->path);
+	if (r->journal == NULL)
+		return;
+	done_elements = sched_done_elements(r->sched);
+	total_elements = r->length;
+	checkpoint_path = r->path;
+	transport_on_stop(on_stop);
+}
+
 static int
-gather(MPI_Comm inter, int nworkers, struct partial *result,
-    struct mr_result *res, const struct pyjob *pj)
+replay(void *arg, const struct journal_record *rec)
 {
-	unsigned char *bytes;
-	int *counts, *displs, total = 0, failed = 0, k;
+	struct run *r = arg;
 
-	counts = calloc((size_t)nworkers, sizeof(*counts));
-	displs = calloc((size_t)nworkers, sizeof(*displs));
-	if (counts == NULL || displs == NULL)
-		transport_fail("out of memory");
-	transport_gather_results(inter, res);
-	for (k = 0; k < nworkers; k++) {
-		if (res[k].magic != MR_MAGIC ||
-		    res[k].version != MR_PROTOCOL_VERSION) {
-			warnx("worker %d speaks protocol %u, not %d: a worker"
-			    " from another build?", k, res[k].version,
-			    MR_PROTOCOL_VERSION);
-			failed = 1;
-			res[k].size = 0;
-		} else if (res[k].status == MR_STATUS_EXPR ||
-		    res[k].status == MR_STATUS_PYTHON) {
-			failed = 1;	/* the line follows in step 5 */
-		} else if (res[k].status != MR_STATUS_OK) {
-			warnx("worker %d %s", k, status_text(res[k].status));
-			failed = 1;
-		}
-		if (res[k].size > (uint64_t)(INT_MAX - total))
-			transport_fail("worker %d: partial result of %" PRIu64
-			    " bytes is too large to gather", k, res[k].size);
-		counts[k] = (int)res[k].size;
-		displs[k] = total;
-		total += counts[k];
-	}
-	bytes = transport_gather_bytes(inter, counts, displs, total);
-	report_expr_failure(res, nworkers, bytes, counts, displs);
-	if (pj != NULL)
-		failed = pyload_merge(pj, res, nworkers, bytes, displs,
-		    failed);
-	for (k = 0; k < nworkers && !failed && (pj == NULL || pj->fold == NULL);
-	    k++) {
-		if (partial_merge(result, res[k].flags, bytes + displs[k],
-		    (size_t)counts[k]) == -1) {
-			warnx("worker %d sent a malformed partial result", k);
-			failed = 1;
-		}
-	}
-	free(bytes);
-	free(displs);
-	free(counts);
-	return failed;
+	if (sched_done(r->sched, rec->first, rec->count) == -1)
+		return -1;
+	if (r->pj != NULL)
+		return r->pj->py->merge(r->pj->fold, rec->bytes, rec->len);
+	return partial_merge(r->result, rec->flags, rec->bytes, rec->len);
 }
 
 /*
- * Workers stop at the first element whose expression raises: the least
- * of those is where Python would have raised, and its line is the one.
+ * In the handler of SIGINT, SIGTERM or --timeout's SIGALRM (transport.c):
+ * every finished block is in the file already, written whole (see
+ * merge()); to disk with it, and say so.
  */
 static void
-report_expr_failure(const struct mr_result *res, int nworkers,
-    const unsigned char *bytes, const int *counts, const int *displs)
+on_stop(int sig)
 {
-	uint64_t element, first = UINT64_MAX;
-	int k, j, which = -1;
+	char line[PATH_MAX + 160];
+	size_t n = 0;
 
-	for (k = 0; k < nworkers; k++) {
-		if (res[k].magic != MR_MAGIC || res[k].status !=
-		    MR_STATUS_EXPR || counts[k] < 8)
-			continue;
+	(void)sig;
+	if (checkpoint_journal != NULL)
+		journal_sync(checkpoint_journal);
+	n = append(line, n, sizeof(line), "mapreduce: checkpoint ");
+	n = append(line, n, sizeof(line), checkpoint_path);
+	n = append(line, n, sizeof(line), ": ");
+	n = append_u64(line, n, sizeof(line), done_elements);
+	n = append(line, n, sizeof(line), " of ");
+	n = append_u64(line, n, sizeof(line), total_elements);
+	n = append(line, n, sizeof(line), " elements done; the same command"
+	    " goes on from there\n");
+	(void)!write(STDERR_FILENO, line, n);
+}
+
+/* Async-signal-safe: s at line[n], within len bytes; the new length. */
+static size_t
+append(char *line, size_t n, size_t len, const char *s)
+{
+	while (*s != '\0' && n + 1 < len)
+		line[n++] = *s++;
+	return n;
+}
+
+static size_t
+append_u64(char *line, size_t n, size_t len, uint64_t v)
+{
+	char digits[24];
+	int i = 0;
+
+	do
+		digits[i++] = (char)('0' + v % 10);
+	while ((v /= 10) != 0);
+	while (i > 0 && n + 1 < len)
+		line[n++] = digits[--i];
+	return n;
+}
+
+/*
+ * Steps 3 and 4: every worker gets blocks, MR_AHEAD at most ahead of its
+ * results, until all are done, or one failed, or no worker is left.
+ */
+static void
+compute(struct run *r)
+{
+	int *done, *errs, n, i, k, W = r->nworkers;
+
+	done = calloc((size_t)W * 2, sizeof(*done));
+	errs = calloc((size_t)W * 2, sizeof(*errs));
+	if (done == NULL || errs == NULL)
+		transport_fail("out of memory");
+	for (k = 0; k < W; k++) {
+		r->reqs[k] = r->reqs[W + k] = MPI_REQUEST_NULL;
+		if ((i = transport_post_result(r->inter, k, &r->in[k],
+		    &r->reqs[k])) != MPI_SUCCESS ||
+		    (i = transport_post_sentinel(r->inter, k,
+		    &r->reqs[W + k])) != MPI_SUCCESS)
+			lose(r, k, i);
+	}
+	for (k = 0; k < W; k++)
+		fill(r, k);
+	while (!r->failed && !sched_idle(r->sched)) {
+		n = transport_wait_some(2 * W, r->reqs, done, errs,
+		    r->journal != NULL ? TICK_NS : 0);
+		if (r->journal != NULL && journal_tick(r->journal) == -1) {
+			warn("checkpoint %s", r->path);
+			r->failed = 1;
+		}
+		for (i = 0; i < n && !r->failed; i++) {
+			k = done[i] % W;
+			if (errs[i] != MPI_SUCCESS || done[i] >= W)
+				lose(r, k, errs[i] != MPI_SUCCESS ? errs[i] :
+				    MPI_ERR_OTHER);
+			else
+				take_result(r, k);
+		}
+		if (n == 0 && all_lost(r))
+			break;		/* nothing left to wait for */
+	}
+	if (!r->failed && r->fail_line != NULL) {
+		warnx("%s", r->fail_line);
+		r->failed = 1;
+	}
+	free(done);
+	free(errs);
+}
+
+/* Send worker k blocks while it has room and there are any. */
+static void
+fill(struct run *r, int k)
+{
+	struct mr_block b;
+	int got, rc;
+
+	while (!r->lost[k] && !r->stopping &&
+	    (got = sched_next(r->sched, k, &b)) != 0) {
+		if (got == -1)
+			transport_fail("out of memory");
+		if ((rc = transport_send_block(r->inter, k, &b)) !=
+		    MPI_SUCCESS)
+			lose(r, k, rc);
+	}
+}
+
+/*
+ * Worker k's struct mr_result is in r->in[k], the bytes that follow are
+ * to receive: a block's partial, why it failed, or, once stopping, its
+ * last word.
+ */
+static void
+take_result(struct run *r, int k)
+{
+	struct mr_result *in = &r->in[k];
+	unsigned char *bytes = NULL;
+	int rc;
+
+	if (in->magic != MR_MAGIC || in->version != MR_PROTOCOL_VERSION) {
+		warnx("worker %d speaks protocol %u, not %d: a worker from"
+		    " another build?", k, in->version, MR_PROTOCOL_VERSION);
+		r->failed = 1;
+		return;
+	}
+	if ((bytes = malloc(in->size > 0 ? in->size : 1)) == NULL)
+		transport_fail("worker %d: out of memory for a partial result"
+		    " of %" PRIu64 " bytes", k, in->size);
+	if (in->size <= MR_INLINE)
+		memcpy(bytes, in->inline_bytes, in->size);
+	else if ((rc = transport_recv_bytes(r->inter, k, bytes, in->size,
+	    &r->reqs[r->nworkers + k])) != MPI_SUCCESS) {
+		free(bytes);
+		lose(r, k, rc);
+		return;
+	}
+	r->res[k] = *in;
+	if (in->count == 0)
+		r->ended[k] = 1;	/* its last word */
+	else if (r->stopping)
+		;			/* a block past the end: dropped */
+	else if (sched_finished(r->sched, k, in->first, in->count,
+	    in->block_ns) == -1) {
+		warnx("worker %d sent the result of a block it did not have",
+		    k);
+		r->failed = 1;
+	} else if (in->status == MR_STATUS_OK)
+		r->failed = merge(r, k, bytes);
+	else
+		note_failure(r, k, bytes);
+	free(bytes);
+	if (!r->failed && !r->ended[k] && (rc = transport_post_result(r->inter,
+	    k, &r->in[k], &r->reqs[k])) != MPI_SUCCESS)
+		lose(r, k, rc);
+	fill(r, k);
+}
+
+/* A block's partial result into the run's, and into the checkpoint. */
+static int
+merge(struct run *r, int k, const unsigned char *bytes)
+{
+	const struct mr_result *in = &r->in[k];
+	struct journal_record rec = { in->first, in->count, in->flags, bytes,
+	    in->size };
+	sigset_t stops, old;
+	char *why;
+
+	if (r->pj != NULL ? r->pj->py->merge(r->pj->fold, bytes, in->size) ==
+	    -1 : partial_merge(r->result, in->flags, bytes, in->size) == -1) {
+		why = r->pj != NULL ? r->pj->py->error() : NULL;
+		warnx("worker %d sent a malformed partial result%s%s", k,
+		    why != NULL ? ": " : "", why != NULL ? why : "");
+		free(why);
+		return 1;
+	}
+	done_elements = sched_done_elements(r->sched);
+	if (r->journal == NULL)
+		return 0;
+	/* A record is whole or not there: no signal between. */
+	sigemptyset(&stops);
+	sigaddset(&stops, SIGINT);
+	sigaddset(&stops, SIGTERM);
+	sigaddset(&stops, SIGALRM);
+	sigprocmask(SIG_BLOCK, &stops, &old);
+	k = journal_append(r->journal, &rec);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	if (k == -1) {
+		warn("checkpoint %s", r->path);
+		return 1;
+	}
+	return 0;
+}
+
+/*
+ * A block failed.  An expression or a Python function that raised: the
+ * least element (an expression's says which; a Python function's is in the
+ * least block that failed) is where Python would have raised, so blocks
+ * before it go on and none after it goes out.  Anything else ends the run.
+ */
+static void
+note_failure(struct run *r, int k, const unsigned char *bytes)
+{
+	const struct mr_result *in = &r->in[k];
+	uint64_t element = in->first;
+	size_t j, skip = 0;
+
+	if (in->status == MR_STATUS_EXPR && in->size >= 8) {
 		for (element = 0, j = 0; j < 8; j++)
-			element = element << 8 | bytes[displs[k] + j];
-		if (which == -1 || element < first) {
-			first = element;
-			which = k;
+			element = element << 8 | bytes[j];
+		skip = 8;
+	} else if (in->status != MR_STATUS_PYTHON) {
+		warnx("worker %d %s", k, status_text(in->status));
+		r->failed = 1;
+		return;
+	}
+	if (element >= r->fail_at)
+		return;
+	free(r->fail_line);
+	if ((r->fail_line = strndup((const char *)bytes + skip,
+	    in->size - skip)) == NULL)
+		transport_fail("out of memory");
+	r->fail_at = element;
+	sched_cut(r->sched, element);
+}
+
+/*
+ * Worker k is gone (rc says how MPI saw it).  Without survival, its guard
+ * ends the run in a moment, with a line that says more than ours.
+ * Otherwise its blocks go to the others, and its guard has said so.
+ */
+static void
+lose(struct run *r, int k, int rc)
+{
+	if (!r->survive)
+		transport_check(rc, "a worker");
+	if (r->lost[k])
+		return;
+	r->lost[k] = 1;
+	r->nlost++;
+	r->res[k].notes = 0;		/* its notes in flight are lost too */
+	transport_cancel(&r->reqs[k]);
+	transport_cancel(&r->reqs[r->nworkers + k]);
+	if (sched_lost(r->sched, k) == -1)
+		transport_fail("out of memory");
+	if (r->nlost == r->nworkers) {
+		warnx("no worker is left: run abandoned%s%s%s",
+		    r->journal != NULL ? "; checkpoint " : "",
+		    r->journal != NULL ? r->path : "",
+		    r->journal != NULL ? " keeps what is done" : "");
+		r->failed = 1;
+		return;
+	}
+	if (r->stopping)
+		return;
+	for (k = 0; k < r->nworkers; k++)
+		fill(r, k);
+}
+
+/*
+ * Step 5: stop every worker that is left, and take their last words (and
+ * any result still in flight), so that nothing is pending at the
+ * disconnect.
+ */
+static void
+stop_workers(struct run *r)
+{
+	int *done, *errs, n, i, k, W = r->nworkers, left, rc;
+
+	r->stopping = 1;
+	for (k = 0; k < W; k++)
+		if (!r->lost[k] && (rc = transport_send_stop(r->inter, k,
+		    r->failed, (unsigned)r->nlost)) != MPI_SUCCESS)
+			lose(r, k, rc);
+	done = calloc((size_t)W * 2, sizeof(*done));
+	errs = calloc((size_t)W * 2, sizeof(*errs));
+	if (done == NULL || errs == NULL)
+		transport_fail("out of memory");
+	for (;;) {
+		for (left = 0, k = 0; k < W; k++)
+			left += !r->lost[k] && !r->ended[k];
+		if (left == 0)
+			break;
+		/* a result receive that ended: its reqs[k] is null */
+		for (k = 0; k < W; k++)
+			if (!r->lost[k] && !r->ended[k] &&
+			    r->reqs[k] == MPI_REQUEST_NULL &&
+			    (rc = transport_post_result(r->inter, k,
+			    &r->in[k], &r->reqs[k])) != MPI_SUCCESS)
+				lose(r, k, rc);
+		if ((n = transport_wait_some(2 * W, r->reqs, done, errs, 0)) ==
+		    0)
+			break;
+		for (i = 0; i < n; i++) {
+			k = done[i] % W;
+			if (errs[i] != MPI_SUCCESS || done[i] >= W)
+				lose(r, k, errs[i] != MPI_SUCCESS ? errs[i] :
+				    MPI_ERR_OTHER);
+			else
+				take_result(r, k);
 		}
 	}
-	if (which != -1)
-		warnx("%.*s", counts[which] - 8,
-		    (const char *)bytes + displs[which] + 8);
+	for (k = 0; k < 2 * W; k++)
+		transport_cancel(&r->reqs[k]);
+	free(done);
+	free(errs);
+}
+
+static int
+all_lost(const struct run *r)
+{
+	return r->nlost == r->nworkers;
 }
 
 static const char *

@@ -671,6 +671,9 @@ py_encode(struct pyfunc *fold, unsigned char **buf, size_t *len)
 		n += need;
 		Py_XDECREF(hex);
 	}
+	for (i = 0; i < fold->nruns; i++)
+		Py_DECREF(fold->runs[i].value);
+	fold->nruns = 0;		/* sent: the next block starts anew */
 	*buf = out;
 	*len = n;
 	return 0;

@@ -21,7 +21,7 @@
  * until the process exits.
  */
 
-#define PYPLUGIN_VERSION	1		/* of this interface */
+#define PYPLUGIN_VERSION	2		/* of this interface */
 #define PYPLUGIN_SYMBOL		"mapreduce_python"
 #define PYPLUGIN_FILE		"mapreduce-python.so"
 
@@ -68,8 +68,10 @@ struct pyplugin {
 	int	(*map)(struct pyfunc *f, const struct mapreduce_batch *b,
 	    struct pyfunc *fold, const struct pyplugin_sink *sink);
 	/*
-	 * fold's runs, as bytes to send (malloc(3)ed, *len of them), and
-	 * merged on the manager's side in the order of their first elements.
+	 * fold's runs, as bytes to send (malloc(3)ed, *len of them), then
+	 * forgotten (a worker sends each block's runs as it is done); they
+	 * are merged on the manager's side in the order of their first
+	 * elements, whatever the order in which they come.
 	 * Return 0, or -1 with an error for error().
 	 */
 	int	(*encode)(struct pyfunc *fold, unsigned char **buf, size_t *len);

@@ -1,4 +1,4 @@
-/* serve.c - the worker's side of a run: blocks in, one exact partial result out */
+/* serve.c - the worker's side of a run: blocks in, their exact partial results out */
 
 #include <err.h>
 #include <stdio.h>
@@ -26,6 +26,7 @@
 #define PIECE_MIN	65536
 #define PIECE_NS	50000000
 #define NOTE_NS		200000000
+#define STOPPED		(-1)	/* evaluate(): the manager said stop */
 
 static int	task_is_valid(const struct mr_task *t,
 		    const struct mr_range *ranges);
@@ -41,9 +42,13 @@ static int	load_python(struct pyjob *pj, const struct mr_task *t,
 		    const char *spec, int index, char **msg);
 static int	python_result(const struct pyjob *pj, int status, char *msg,
 		    unsigned char **bytes, size_t *len);
-static int	work(const struct mr_task *t, const struct map_job *job,
-		    MPI_Comm manager, int index, int status, struct partial *p,
-		    struct mr_result *res);
+static void	work(const struct mr_task *t, const struct map_job *job,
+		    MPI_Comm manager, int index, int status, char *pymsg,
+		    struct mr_stop *stop);
+static int	block_result(const struct mr_task *t,
+		    const struct map_job *job, int status, char *pymsg,
+		    const struct partial *p, uint32_t *flags,
+		    unsigned char **bytes, size_t *len);
 static int	evaluate(const struct mr_task *t, const struct map_job *job,
 		    MPI_Comm manager, const struct mr_block *b,
 		    struct partial *p, struct mr_result *res);
@@ -52,17 +57,13 @@ static uint64_t	now_ns(void);
 void
 serve(MPI_Comm *manager)
 {
-	struct mr_result res = { MR_MAGIC, MR_PROTOCOL_VERSION, MR_STATUS_OK,
-	    0, 0, 0, 0, 0, 0, 0 };
 	struct plugin pl = { NULL, NULL };
 	struct pyjob py = { NULL, NULL, NULL, NULL, NULL, 0 };
 	struct map_job job;
 	struct mr_task task;
 	struct mr_range *ranges;
-	struct partial part;
-	unsigned char *bytes = NULL;
+	struct mr_stop stop;
 	char *kernel, *pymsg = NULL;
-	size_t len = 0;
 	int index, status = MR_STATUS_OK;
 
 	MPI_Comm_rank(*manager, &index);
@@ -84,31 +85,14 @@ serve(MPI_Comm *manager)
 		status = load_expr(&job, kernel, task.kernel_len, index);
 	else if (task.map == MR_MAP_PYTHON)
 		status = load_python(&py, &task, kernel, index, &pymsg);
-	partial_init(&part, task.reduce, job.eval != NULL ||
-	    task.map == MR_MAP_PYTHON ? PARTIAL_ANY : job.kernel != NULL &&
-	    job.kernel->type == MAPREDUCE_DOUBLE);
+	if (task.flags & MR_TASK_SURVIVE)
+		guard_survive();
 
-	res.status = work(&task, &job, *manager, index, status, &part, &res);
-	if (task.map == MR_MAP_PYTHON)
-		res.status = python_result(&py, res.status, pymsg, &bytes,
-		    &len);
-	if (res.status == MR_STATUS_OK && task.reduce != MR_REDUCE_PYTHON &&
-	    partial_encode(&part, &res.flags, &bytes, &len) == -1)
-		res.status = MR_STATUS_NOMEM;
-	if (res.status == MR_STATUS_EXPR &&
-	    explain_failure(&job, &bytes, &len) == -1)
-		res.status = MR_STATUS_NOMEM;
-	res.size = res.status == MR_STATUS_OK ||
-	    res.status == MR_STATUS_EXPR ||
-	    res.status == MR_STATUS_PYTHON ? len : 0;
-	transport_send_result(*manager, &res);
-	transport_send_bytes(*manager, bytes, (int)res.size);
+	transport_watch_stop(*manager);
+	work(&task, &job, *manager, index, status, pymsg, &stop);
+	transport_settle(stop.lost);
 	guard_fault_late(index);
-
-	transport_recv_stop(*manager);
 	transport_disconnect(manager);
-	free(bytes);
-	partial_free(&part);
 	plugin_close(&pl);
 	eval_close(job.eval);
 	pyload_release(&py);
@@ -117,34 +101,91 @@ serve(MPI_Comm *manager)
 }
 
 /*
- * The blocks: one with the static schedule; with the dynamic one, more
- * on request until an empty block.  A worker that failed still takes part
- * in every step, with its status, so that no one waits for it.
+ * Each block, as it comes, until the manager says stop: its own partial
+ * result, or why it failed; then a last struct mr_result of count 0.  A
+ * worker that failed to load what it maps says so for every block; the
+ * manager ends the run at the first.
  */
-static int
+static void
 work(const struct mr_task *t, const struct map_job *job, MPI_Comm manager,
-    int index, int status, struct partial *p, struct mr_result *res)
+    int index, int status, char *pymsg, struct mr_stop *stop)
 {
+	struct mr_result res = { MR_MAGIC, MR_PROTOCOL_VERSION, MR_STATUS_OK,
+	    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, { 0 } };
 	struct mr_block b;
+	struct partial part;
+	unsigned char *bytes;
+	size_t len;
+	uint64_t start;
 
-	transport_recv_block(manager, &b);
-	for (;;) {
-		if (status == MR_STATUS_OK && !block_is_valid(t, &b))
-			status = MR_STATUS_BAD_TASK;
-		if (status == MR_STATUS_OK && b.count > 0) {
-			status = evaluate(t, job, manager, &b, p, res);
-			if (res->blocks++ == 0)
-				guard_fault(index);
+	while (transport_next_block(manager, &b, stop)) {
+		res.status = status;
+		if (res.status == MR_STATUS_OK && !block_is_valid(t, &b))
+			res.status = MR_STATUS_BAD_TASK;
+		partial_init(&part, t->reduce, job->eval != NULL ||
+		    t->map == MR_MAP_PYTHON ? PARTIAL_ANY : job->kernel !=
+		    NULL && job->kernel->type == MAPREDUCE_DOUBLE);
+		start = now_ns();
+		if (res.status == MR_STATUS_OK &&
+		    (res.status = evaluate(t, job, manager, &b, &part,
+		    &res)) == STOPPED) {
+			partial_free(&part);
+			continue;	/* the stop is there */
 		}
-		if (t->schedule != MR_SCHEDULE_DYNAMIC || b.count == 0)
-			return status;
-		transport_request_block(manager, status, &b);
+		res.block_ns = now_ns() - start;
+		guard_fault(index, ++res.blocks);
+		bytes = NULL;
+		len = 0;
+		/* A failed load fails every block alike. */
+		res.status = block_result(t, job, res.status, pymsg != NULL ?
+		    strdup(pymsg) : NULL, &part, &res.flags, &bytes, &len);
+		res.first = b.first;
+		res.count = b.count;
+		res.size = len;
+		transport_send_result(manager, &res, bytes);
+		free(bytes);
+		partial_free(&part);
 	}
+	free(pymsg);
+	res.status = MR_STATUS_OK;	/* the last word: totals for -v */
+	res.flags = 0;
+	res.first = res.count = res.size = res.block_ns = 0;
+	transport_send_result(manager, &res, NULL);
 }
 
 /*
- * A block at once; with --progress in pieces, which grow while they take
- * less than PIECE_NS, with a note to the manager every NOTE_NS or so.
+ * The bytes that follow a block's struct mr_result: its partial (the
+ * tool's, or a Python fold's runs), or, when it failed, what says why.
+ * Returns the block's status.  Takes pymsg (NULL: the plugin's error).
+ */
+static int
+block_result(const struct mr_task *t, const struct map_job *job, int status,
+    char *pymsg, const struct partial *p, uint32_t *flags,
+    unsigned char **bytes, size_t *len)
+{
+	*flags = 0;
+	if (t->map == MR_MAP_PYTHON)
+		status = python_result(job->python, status, pymsg, bytes, len);
+	else
+		free(pymsg);
+	if (status == MR_STATUS_OK && t->reduce != MR_REDUCE_PYTHON &&
+	    partial_encode(p, flags, bytes, len) == -1)
+		status = MR_STATUS_NOMEM;
+	if (status == MR_STATUS_EXPR && explain_failure(job, bytes, len) == -1)
+		status = MR_STATUS_NOMEM;
+	if (status != MR_STATUS_OK && status != MR_STATUS_EXPR &&
+	    status != MR_STATUS_PYTHON) {
+		free(*bytes);
+		*bytes = NULL;
+		*len = 0;
+	}
+	return status;
+}
+
+/*
+ * A block in pieces, which grow while they take less than PIECE_NS:
+ * between two, a look for the manager's stop (returns STOPPED), and with
+ * --progress a note to the manager every NOTE_NS or so.
  */
 static int
 evaluate(const struct mr_task *t, const struct map_job *job,
@@ -152,12 +193,13 @@ evaluate(const struct mr_task *t, const struct map_job *job,
     struct mr_result *res)
 {
 	struct mr_progress note;
-	uint64_t done = 0, piece, start, now, noted;
+	uint64_t done = 0, piece = PIECE_MIN, start, now, noted;
 	int status = MR_STATUS_OK;
 
-	piece = t->flags & MR_TASK_PROGRESS ? PIECE_MIN : b->count;
 	noted = now_ns();
 	while (done < b->count && status == MR_STATUS_OK) {
+		if (done > 0 && transport_stopped())
+			return STOPPED;
 		if (piece > b->count - done)
 			piece = b->count - done;
 		start = now_ns();
@@ -166,11 +208,9 @@ evaluate(const struct mr_task *t, const struct map_job *job,
 		res->nanoseconds += now - start;
 		res->elements += piece;
 		done += piece;
-		if (!(t->flags & MR_TASK_PROGRESS))
-			continue;
 		if (now - start < PIECE_NS && piece < UINT64_MAX / 2)
 			piece *= 2;
-		if (now - noted >= NOTE_NS) {
+		if ((t->flags & MR_TASK_PROGRESS) && now - noted >= NOTE_NS) {
 			note.elements = res->elements;
 			transport_send_note(manager, &note);
 			res->notes++;

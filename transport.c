@@ -6,6 +6,7 @@
 
 #include <err.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -20,14 +21,21 @@
 #define WAIT_MAX_NS	1000000		/* longest sleep: 1 ms of latency at most */
 #define FAILURE_GRACE_NS 500000000	/* see transport_check() */
 #define ABORT_PAUSE_NS	100000000	/* see abort_quietly() */
+#define TIMER_SLACK_NS	1000UL		/* see die_with_parent() */
+#define SETTLE_STEP_NS	10000000	/* see transport_settle(): */
+#define SETTLE_STEPS	500		/* 5 s at most */
 
 static void	wait_sleeping(MPI_Request *req, const char *what);
 static void	wait_status(MPI_Request *req, MPI_Status *st, const char *what);
+static int	wait_rc(MPI_Request *req, MPI_Status *st);
+static int	all_null(int n, const MPI_Request *reqs);
 static void	die_with_parent(void);
 static void	abort_quietly(int code, int pause) __attribute__((noreturn));
 static void	on_signal(int sig);
 static void	abort_early(int code) __attribute__((noreturn));
 
+/* transport_on_stop()'s function. */
+static void	(*stop_fn)(int);
 /* transport_on_wait()'s function and its argument. */
 static void	(*wait_fn)(void *);
 static void	*wait_arg;
@@ -36,6 +44,11 @@ static void	*wait_arg;
 static char	timeout_msg[80];
 /* hydra's PMI-1 socket (PMI_FD), or -1: see abort_early(). */
 static int	pmi_fd = -1;
+/* A receive was left unfinished: see transport_disconnect(). */
+static int	abandoned;
+/* A worker's receive of the manager's stop. */
+static MPI_Request stop_req = MPI_REQUEST_NULL;
+static struct mr_stop stop_word;
 
 /*
  * When a worker dies, the manager and the other workers see their
@@ -92,6 +105,12 @@ transport_arm(unsigned seconds)
 }
 
 void
+transport_on_stop(void (*fn)(int))
+{
+	stop_fn = fn;
+}
+
+void
 transport_disarm(void)
 {
 	alarm(0);
@@ -112,6 +131,8 @@ on_signal(int sig)
 	    "mapreduce: terminated (SIGTERM)\n";
 
 	(void)!write(STDERR_FILENO, msg, strlen(msg));
+	if (stop_fn != NULL)
+		stop_fn(sig);
 	if (sig == SIGALRM)
 		abort_quietly(TRANSPORT_EXIT_TIMEOUT, 1);
 	abort_quietly(128 + sig, 0);
@@ -165,12 +186,17 @@ abort_early(int code)
 	_exit(code);
 }
 
-/* The process manager's proxy is our parent: go when it goes. */
+/*
+ * The process manager's proxy is our parent: go when it goes.  And sleep
+ * as briefly as asked: Linux adds 50 us to every sleep by default, more
+ * than a dynamic block's round trip.
+ */
 static void
 die_with_parent(void)
 {
 #ifdef __linux__
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	prctl(PR_SET_TIMERSLACK, TIMER_SLACK_NS);
 #endif
 }
 
@@ -305,60 +331,220 @@ transport_recv_task(MPI_Comm inter, struct mr_task *t,
 	wait_sleeping(&req, "MPI_Ibcast kernel");
 }
 
-void
-transport_send_blocks(MPI_Comm inter, const struct mr_block *blocks)
-{
-	MPI_Request req;
-
-	transport_check(MPI_Iscatter(blocks, sizeof(*blocks), MPI_BYTE, NULL,
-	    0, MPI_BYTE, MPI_ROOT, inter, &req), "MPI_Iscatter");
-	wait_sleeping(&req, "MPI_Iscatter");
-}
-
-void
-transport_recv_block(MPI_Comm inter, struct mr_block *b)
-{
-	MPI_Request req;
-
-	transport_check(MPI_Iscatter(NULL, 0, MPI_BYTE, b, sizeof(*b),
-	    MPI_BYTE, 0, inter, &req), "MPI_Iscatter");
-	wait_sleeping(&req, "MPI_Iscatter");
-}
-
-void
-transport_request_block(MPI_Comm inter, int status, struct mr_block *b)
-{
-	struct mr_request r = { MR_MAGIC, 0, status };
-	MPI_Request req[2];
-
-	transport_check(MPI_Irecv(b, sizeof(*b), MPI_BYTE, 0, MR_TAG_BLOCK,
-	    inter, &req[1]), "MPI_Irecv block");
-	transport_check(MPI_Isend(&r, sizeof(r), MPI_BYTE, 0, MR_TAG_REQUEST,
-	    inter, &req[0]), "MPI_Isend request");
-	wait_sleeping(&req[0], "MPI_Isend request");
-	wait_sleeping(&req[1], "MPI_Irecv block");
-}
-
 int
-transport_next_request(MPI_Comm inter, struct mr_request *r)
-{
-	MPI_Status st;
-	MPI_Request req;
-
-	transport_check(MPI_Irecv(r, sizeof(*r), MPI_BYTE, MPI_ANY_SOURCE,
-	    MR_TAG_REQUEST, inter, &req), "MPI_Irecv request");
-	wait_status(&req, &st, "MPI_Irecv request");
-	return st.MPI_SOURCE;
-}
-
-void
 transport_send_block(MPI_Comm inter, int worker, const struct mr_block *b)
 {
 	MPI_Request req;
+	int rc;
 
-	transport_check(MPI_Isend((void *)b, sizeof(*b), MPI_BYTE, worker,
-	    MR_TAG_BLOCK, inter, &req), "MPI_Isend block");
-	wait_sleeping(&req, "MPI_Isend block");
+	if ((rc = MPI_Isend((void *)b, sizeof(*b), MPI_BYTE, worker,
+	    MR_TAG_BLOCK, inter, &req)) != MPI_SUCCESS)
+		return rc;
+	return wait_rc(&req, MPI_STATUS_IGNORE);
+}
+
+int
+transport_post_result(MPI_Comm inter, int worker, struct mr_result *r,
+    MPI_Request *req)
+{
+	return MPI_Irecv(r, sizeof(*r), MPI_BYTE, worker, MR_TAG_RESULT, inter,
+	    req);
+}
+
+int
+transport_post_sentinel(MPI_Comm inter, int worker, MPI_Request *req)
+{
+	static char never;
+
+	return MPI_Irecv(&never, 1, MPI_BYTE, worker, MR_TAG_SENTINEL, inter,
+	    req);
+}
+
+int
+transport_wait_some(int n, MPI_Request *reqs, int *done, int *errs,
+    long tick_ns)
+{
+	struct timespec ts = { 0, 0 };
+	MPI_Status *st;
+	long ns = WAIT_MIN_NS, waited = 0;
+	int rc, count, i;
+
+	if ((st = calloc((size_t)n, sizeof(*st))) == NULL)
+		transport_fail("out of memory");
+	for (;;) {
+		rc = MPI_Testsome(n, reqs, &count, done, st);
+		if (rc != MPI_SUCCESS && rc != MPI_ERR_IN_STATUS)
+			transport_fail("MPI_Testsome: %s",
+			    transport_strerror(rc));
+		if (count == MPI_UNDEFINED)
+			count = 0;
+		if (count > 0 || n == 0 || all_null(n, reqs) ||
+		    (tick_ns != 0 && waited >= tick_ns))
+			break;
+		if (wait_fn != NULL)
+			wait_fn(wait_arg);
+		ts.tv_nsec = ns;
+		nanosleep(&ts, NULL);
+		waited += ns;
+		if (ns < WAIT_MAX_NS)
+			ns *= 2;
+	}
+	for (i = 0; i < count; i++)
+		errs[i] = rc == MPI_ERR_IN_STATUS ? st[i].MPI_ERROR :
+		    MPI_SUCCESS;
+	free(st);
+	return count;
+}
+
+int
+transport_recv_bytes(MPI_Comm inter, int worker, void *buf, size_t len,
+    MPI_Request *sentinel)
+{
+	struct timespec ts = { 0, 0 };
+	MPI_Request req;
+	long ns = WAIT_MIN_NS;
+	int rc, done = 0, dead = 0;
+
+	if (len > INT_MAX)
+		return MPI_ERR_COUNT;
+	if ((rc = MPI_Irecv(buf, (int)len, MPI_BYTE, worker, MR_TAG_BYTES,
+	    inter, &req)) != MPI_SUCCESS)
+		return rc;
+	for (;;) {
+		if ((rc = MPI_Test(&req, &done, MPI_STATUS_IGNORE)) !=
+		    MPI_SUCCESS || done)
+			return rc;
+		if (*sentinel != MPI_REQUEST_NULL &&
+		    ((rc = MPI_Test(sentinel, &dead, MPI_STATUS_IGNORE)) !=
+		    MPI_SUCCESS || dead)) {
+			abandoned = 1;	/* req stays: see transport_disconnect() */
+			return rc != MPI_SUCCESS ? rc : MPI_ERR_OTHER;
+		}
+		ts.tv_nsec = ns;
+		nanosleep(&ts, NULL);
+		if (ns < WAIT_MAX_NS)
+			ns *= 2;
+	}
+}
+
+int
+transport_send_stop(MPI_Comm inter, int worker, int status, unsigned lost)
+{
+	struct mr_stop stop = { MR_MAGIC, 0, status, lost, 0 };
+	MPI_Request req;
+	int rc;
+
+	if ((rc = MPI_Isend(&stop, sizeof(stop), MPI_BYTE, worker, MR_TAG_STOP,
+	    inter, &req)) != MPI_SUCCESS)
+		return rc;
+	return wait_rc(&req, MPI_STATUS_IGNORE);
+}
+
+void
+transport_cancel(MPI_Request *req)
+{
+	if (*req == MPI_REQUEST_NULL)
+		return;
+	MPI_Cancel(req);
+	wait_rc(req, MPI_STATUS_IGNORE);
+}
+
+void
+transport_watch_stop(MPI_Comm inter)
+{
+	transport_check(MPI_Irecv(&stop_word, sizeof(stop_word), MPI_BYTE, 0,
+	    MR_TAG_STOP, inter, &stop_req), "MPI_Irecv stop");
+}
+
+int
+transport_stopped(void)
+{
+	int done = stop_req == MPI_REQUEST_NULL;
+
+	if (!done)
+		transport_check(MPI_Test(&stop_req, &done, MPI_STATUS_IGNORE),
+		    "MPI_Test stop");
+	return done;
+}
+
+int
+transport_next_block(MPI_Comm inter, struct mr_block *b,
+    struct mr_stop *stop)
+{
+	struct timespec ts = { 0, 0 };
+	MPI_Request req;
+	long ns = WAIT_MIN_NS;
+	int done = 0;
+
+	transport_check(MPI_Irecv(b, sizeof(*b), MPI_BYTE, 0, MR_TAG_BLOCK,
+	    inter, &req), "MPI_Irecv block");
+	for (;;) {
+		transport_check(MPI_Test(&req, &done, MPI_STATUS_IGNORE),
+		    "MPI_Irecv block");
+		if (done)
+			return 1;
+		if (transport_stopped()) {
+			transport_cancel(&req);
+			*stop = stop_word;
+			return 0;
+		}
+		ts.tv_nsec = ns;
+		nanosleep(&ts, NULL);
+		if (ns < WAIT_MAX_NS)
+			ns *= 2;
+	}
+}
+
+void
+transport_send_result(MPI_Comm inter, const struct mr_result *r,
+    const unsigned char *bytes)
+{
+	MPI_Request req[2] = { MPI_REQUEST_NULL, MPI_REQUEST_NULL };
+	struct mr_result sent = *r;
+	int apart = r->size > MR_INLINE;
+
+	if (!apart && r->size > 0)
+		memcpy(sent.inline_bytes, bytes, r->size);
+	transport_check(MPI_Isend(&sent, sizeof(sent), MPI_BYTE, 0,
+	    MR_TAG_RESULT, inter, &req[0]), "MPI_Isend result");
+	if (apart)
+		transport_check(MPI_Isend((void *)bytes, (int)r->size,
+		    MPI_BYTE, 0, MR_TAG_BYTES, inter, &req[1]),
+		    "MPI_Isend partial result");
+	wait_sleeping(&req[0], "MPI_Isend result");
+	if (apart)
+		wait_sleeping(&req[1], "MPI_Isend partial result");
+}
+
+/*
+ * MPICH's notices of a lost process come with SIGUSR1 and are read in
+ * its progress engine; MPIX_Comm_failure_get_acked() says which it has
+ * read.
+ */
+void
+transport_settle(unsigned lost)
+{
+#ifdef MPIX_ERR_PROC_FAILED
+	struct timespec ts = { 0, SETTLE_STEP_NS };
+	MPI_Group failed;
+	int n = 0, i, flag;
+
+	for (i = 0; lost > 0 && i < SETTLE_STEPS; i++) {
+		MPIX_Comm_failure_ack(MPI_COMM_WORLD);
+		if (MPIX_Comm_failure_get_acked(MPI_COMM_WORLD, &failed) ==
+		    MPI_SUCCESS) {
+			MPI_Group_size(failed, &n);
+			MPI_Group_free(&failed);
+		}
+		if ((unsigned)n >= lost)
+			break;
+		nanosleep(&ts, NULL);
+	}
+	MPI_Iprobe(MPI_ANY_SOURCE, MPI_ANY_TAG, MPI_COMM_WORLD, &flag,
+	    MPI_STATUS_IGNORE);
+#else
+	(void)lost;
+#endif
 }
 
 void
@@ -405,77 +591,13 @@ transport_on_wait(void (*fn)(void *), void *arg)
 }
 
 void
-transport_gather_results(MPI_Comm inter, struct mr_result *results)
-{
-	MPI_Request req;
-
-	transport_check(MPI_Igather(NULL, 0, MPI_BYTE, results,
-	    sizeof(*results), MPI_BYTE, MPI_ROOT, inter, &req), "MPI_Igather");
-	wait_sleeping(&req, "MPI_Igather");
-}
-
-void
-transport_send_result(MPI_Comm inter, const struct mr_result *r)
-{
-	MPI_Request req;
-
-	transport_check(MPI_Igather(r, sizeof(*r), MPI_BYTE, NULL, 0, MPI_BYTE,
-	    0, inter, &req), "MPI_Igather");
-	wait_sleeping(&req, "MPI_Igather");
-}
-
-unsigned char *
-transport_gather_bytes(MPI_Comm inter, const int *counts, const int *displs,
-    int total)
-{
-	unsigned char *buf;
-	MPI_Request req;
-
-	if ((buf = malloc(total > 0 ? (size_t)total : 1)) == NULL)
-		transport_fail("out of memory");
-	transport_check(MPI_Igatherv(NULL, 0, MPI_BYTE, buf, counts, displs,
-	    MPI_BYTE, MPI_ROOT, inter, &req), "MPI_Igatherv");
-	wait_sleeping(&req, "MPI_Igatherv");
-	return buf;
-}
-
-void
-transport_send_bytes(MPI_Comm inter, const unsigned char *buf, int len)
-{
-	MPI_Request req;
-
-	transport_check(MPI_Igatherv(buf, len, MPI_BYTE, NULL, NULL, NULL,
-	    MPI_BYTE, 0, inter, &req), "MPI_Igatherv");
-	wait_sleeping(&req, "MPI_Igatherv");
-}
-
-void
-transport_send_stop(MPI_Comm inter, int status)
-{
-	struct mr_stop stop = { MR_MAGIC, 0, status };
-	MPI_Request req;
-
-	transport_check(MPI_Ibcast(&stop, sizeof(stop), MPI_BYTE, MPI_ROOT,
-	    inter, &req), "MPI_Ibcast stop");
-	wait_sleeping(&req, "MPI_Ibcast stop");
-}
-
-int
-transport_recv_stop(MPI_Comm inter)
-{
-	struct mr_stop stop;
-	MPI_Request req;
-
-	transport_check(MPI_Ibcast(&stop, sizeof(stop), MPI_BYTE, 0, inter,
-	    &req), "MPI_Ibcast stop");
-	wait_sleeping(&req, "MPI_Ibcast stop");
-	return stop.magic == MR_MAGIC ? stop.status : -1;
-}
-
-void
 transport_disconnect(MPI_Comm *inter)
 {
-	transport_check(MPI_Comm_disconnect(inter), "MPI_Comm_disconnect");
+	if (abandoned)
+		transport_check(MPI_Comm_free(inter), "MPI_Comm_free");
+	else
+		transport_check(MPI_Comm_disconnect(inter),
+		    "MPI_Comm_disconnect");
 }
 
 /*
@@ -492,14 +614,19 @@ wait_sleeping(MPI_Request *req, const char *what)
 static void
 wait_status(MPI_Request *req, MPI_Status *st, const char *what)
 {
+	transport_check(wait_rc(req, st), what);
+}
+
+static int
+wait_rc(MPI_Request *req, MPI_Status *st)
+{
 	struct timespec ts = { 0, 0 };
 	long ns = WAIT_MIN_NS;
-	int done = 0;
+	int done = 0, rc;
 
 	for (;;) {
-		transport_check(MPI_Test(req, &done, st), what);
-		if (done)
-			return;
+		if ((rc = MPI_Test(req, &done, st)) != MPI_SUCCESS || done)
+			return rc;
 		if (wait_fn != NULL)
 			wait_fn(wait_arg);
 		ts.tv_nsec = ns;
@@ -507,4 +634,15 @@ wait_status(MPI_Request *req, MPI_Status *st, const char *what)
 		if (ns < WAIT_MAX_NS)
 			ns *= 2;
 	}
+}
+
+static int
+all_null(int n, const MPI_Request *reqs)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (reqs[i] != MPI_REQUEST_NULL)
+			return 0;
+	return 1;
 }

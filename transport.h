@@ -33,6 +33,11 @@ void	transport_check(int rc, const char *what);
  * process of the run behind.
  */
 void	transport_arm(unsigned seconds);
+/*
+ * fn(sig) runs in the handler of those signals, after their line and
+ * before the abort: async-signal-safe calls only.
+ */
+void	transport_on_stop(void (*fn)(int));
 void	transport_disarm(void);
 
 /* Abort the whole run with code, quietly: once MPI is up. */
@@ -84,19 +89,54 @@ void	transport_send_task(MPI_Comm inter, const struct mr_task *t,
 void	transport_recv_task(MPI_Comm inter, struct mr_task *t,
 	    struct mr_range **ranges, char **kernel);
 
-/* Step 3: blocks[k] goes to worker k. */
-void	transport_send_blocks(MPI_Comm inter, const struct mr_block *blocks);
-void	transport_recv_block(MPI_Comm inter, struct mr_block *b);
+/*
+ * Steps 3 to 5, manager.  Each function returns MPI_SUCCESS or the MPI
+ * error code, so that the caller can tell a lost worker from a broken run.
+ */
+int	transport_send_block(MPI_Comm inter, int worker,
+	    const struct mr_block *b);
+/* Post the receives of worker's next struct mr_result, and its sentinel. */
+int	transport_post_result(MPI_Comm inter, int worker, struct mr_result *r,
+	    MPI_Request *req);
+int	transport_post_sentinel(MPI_Comm inter, int worker, MPI_Request *req);
+/*
+ * Wait for some of the n requests (MPI_REQUEST_NULL ones are skipped) and
+ * return how many completed, their indices in done[] and their error
+ * codes in errs[]; 0 only when all are null.  Calls transport_on_wait()'s
+ * function while it waits; returns early, with 0 done, after
+ * `tick_ns` of waiting when it is not 0.
+ */
+int	transport_wait_some(int n, MPI_Request *reqs, int *done, int *errs,
+	    long tick_ns);
+/*
+ * The len bytes that follow worker's struct mr_result, into buf; fails
+ * when the worker's sentinel (its request *sentinel) fails first, and
+ * then leaves the receive abandoned (see transport_disconnect()).
+ */
+int	transport_recv_bytes(MPI_Comm inter, int worker, void *buf,
+	    size_t len, MPI_Request *sentinel);
+int	transport_send_stop(MPI_Comm inter, int worker, int status,
+	    unsigned lost);
+/* Cancel a pending receive and wait for it to be done; NULL ones pass. */
+void	transport_cancel(MPI_Request *req);
 
 /*
- * After step 3, dynamic schedule.  Worker: report status, receive the next
- * block into *b.  Manager: wait for any worker's request, return the
- * worker's rank; answer it with transport_send_block().
+ * Steps 3 to 5, worker.  transport_next_block() returns 1 with the next
+ * block in *b, or 0 once the manager has said stop: then *stop is its
+ * word.  transport_stopped() says, without waiting, whether it has.
  */
-void	transport_request_block(MPI_Comm inter, int status, struct mr_block *b);
-int	transport_next_request(MPI_Comm inter, struct mr_request *r);
-void	transport_send_block(MPI_Comm inter, int worker,
-	    const struct mr_block *b);
+void	transport_watch_stop(MPI_Comm inter);
+int	transport_next_block(MPI_Comm inter, struct mr_block *b,
+	    struct mr_stop *stop);
+int	transport_stopped(void);
+void	transport_send_result(MPI_Comm inter, const struct mr_result *r,
+	    const unsigned char *bytes);
+/*
+ * A worker, after stop with `lost` workers lost: wait (a moment at most)
+ * until MPI has heard of them all, so that no notice of a loss reaches it
+ * inside MPI_Finalize, where MPICH 4.0 (ch3) crashes on it.
+ */
+void	transport_settle(unsigned lost);
 
 /*
  * --progress.  Worker: send a note.  Manager: take a note if one is
@@ -112,24 +152,11 @@ void	transport_recv_note(MPI_Comm inter, int worker, struct mr_progress *n);
  */
 void	transport_on_wait(void (*fn)(void *), void *arg);
 
-/* Step 4: results[k] comes from worker k. */
-void	transport_gather_results(MPI_Comm inter, struct mr_result *results);
-void	transport_send_result(MPI_Comm inter, const struct mr_result *r);
-
 /*
- * Step 5: worker k's bytes land at displs[k] in a malloc(3)ed buffer of
- * total bytes that the caller frees.
+ * Step 6, both sides.  After an abandoned receive (a worker lost while it
+ * sent a large partial result), the intercommunicator is freed instead:
+ * MPI_Comm_disconnect would wait for that receive for ever.
  */
-unsigned char *transport_gather_bytes(MPI_Comm inter, const int *counts,
-	    const int *displs, int total);
-void	transport_send_bytes(MPI_Comm inter, const unsigned char *buf,
-	    int len);
-
-/* Step 6: the manager tells every worker to stop; returns its status. */
-void	transport_send_stop(MPI_Comm inter, int status);
-int	transport_recv_stop(MPI_Comm inter);
-
-/* Step 7, both sides. */
 void	transport_disconnect(MPI_Comm *inter);
 
 #endif /* MR_TRANSPORT_H */

@@ -1,4 +1,4 @@
-/* worker.c - a mapreduce worker: evaluate one block of the map, send its sum */
+/* worker.c - a mapreduce worker: evaluate blocks of the map, send their sums */
 
 #include <err.h>
 #include <stdio.h>
@@ -43,6 +43,8 @@ main(int argc, char *argv[])
 #endif
 	guard_worker(spawned);
 	MPI_Init(&argc, &argv);
+	/* A lost worker is reported, not fatal, also to the others. */
+	MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_RETURN);
 	if ((manager = transport_parent()) == MPI_COMM_NULL) {
 		MPI_Comm_rank(MPI_COMM_WORLD, &rank);
 		MPI_Comm_size(MPI_COMM_WORLD, &size);

@@ -12,7 +12,7 @@ VALGRIND="$VALGRIND --errors-for-leak-kinds=definite,indirect"
 VALGRIND="$VALGRIND --suppressions=$TOP/tests/valgrind.supp"
 RUN_TIMEOUT=300
 
-for t in t-range t-arith t-kernel t-dsum; do
+for t in t-range t-arith t-kernel t-dsum t-journal; do
 	if T_KERNEL_QUICK=1 $VALGRIND --log-file="$TMP/vg.log" \
 	    "$TOP/tests/unit/$t" >/dev/null
 	then

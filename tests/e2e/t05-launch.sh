@@ -29,7 +29,7 @@ mkdir "$TMP/it's here"
 cp "$TOP/worker" "$TMP/it's here/"
 MAPREDUCE_MPIEXEC=$TMP/no-mpiexec mr_alone -w 1 --worker "$TMP/it's here/worker"
 expect_fail "no mpiexec to start under: exit 1 and the command to use" 1 \
-    "cannot run '.*/no-mpiexec': No such file or directory; run: mpiexec -n 1 (--oversubscribe )?[^ ]*/mapreduce -w 1 --worker '[^ ]*/it'\\\\''s here/worker'$"
+    "cannot run '.*/no-mpiexec': No such file or directory; run: mpiexec -n 1 (--oversubscribe |-disable-auto-cleanup )?[^ ]*/mapreduce -w 1 --worker '[^ ]*/it'\\\\''s here/worker'$"
 MAPREDUCE_REEXEC=1 mr_alone -w 1
 expect_fail "started again without a process manager: no loop" 1 \
     "started mapreduce without the process manager"
