@@ -6,14 +6,6 @@
 #include "arith.h"
 #include "sched.h"
 
-#define SCHED_TARGET_NS	1000000000	/* timed blocks: about a second */
-#define SCHED_FIRST	64		/* timed: the first blocks' size */
-#define SCHED_GROWTH	4		/* timed: at most 4 times the last */
-#define SCHED_AHEAD_TIMED 2		/* timed blocks held at most: the
-					   fewer, the less an interruption
-					   loses; more keep the workers of
-					   short blocks busy */
-
 /* Elements lo .. hi - 1. */
 struct span {
 	uint64_t lo, hi;

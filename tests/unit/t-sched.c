@@ -36,9 +36,9 @@
 
 __extension__ typedef unsigned __int128 u128;
 
-#define TARGET_NS	1000000000u	/* a timed block's aim: about a second */
-#define GROWTH		4		/* timed: at most 4 times the last */
-#define AHEAD_TIMED	2		/* timed: blocks a worker holds */
+#define TARGET_NS	((unsigned)SCHED_TARGET_NS)	/* a timed block's aim */
+#define GROWTH		SCHED_GROWTH	/* timed: at most that times the last */
+#define AHEAD_TIMED	SCHED_AHEAD_TIMED	/* timed: blocks a worker holds */
 #define MAXW		8		/* workers: 1 .. MAXW */
 #define SMALL		2000		/* small maps: 0 .. SMALL elements */
 #define NSMALL		20000		/* random runs of small maps */
@@ -960,7 +960,7 @@ cut_in_lost_share(void)
 	model_free(&m);
 }
 
-/* Directed: timed blocks grow 4x at most, and shrink toward the aim. */
+/* Directed: timed blocks grow GROWTH times at most, and shrink toward the aim. */
 static void
 timed_growth(void)
 {
@@ -972,14 +972,14 @@ timed_growth(void)
 	sched_start(m.s);
 	next(&m, 0);
 	first = last = m.held[0][0].count;
-	for (i = 0; i < 24 && m.why[0] == '\0'; i++) {	/* 1 ns: grow */
+	for (i = 0; i < 12 && m.why[0] == '\0'; i++) {	/* 1 ns: grow */
 		finish(&m, 0, 1);
 		next(&m, 0);
 		bad |= m.held[0][0].count != last * GROWTH;
 		last = m.held[0][0].count;
 	}
-	ok(!bad && m.why[0] == '\0', "timed: blocks done at once grow 4x, "
-	    "from %" PRIu64 " to %" PRIu64 ", and no more%s", first, last,
+	ok(!bad && m.why[0] == '\0', "timed: blocks done at once grow %dx, "
+	    "from %" PRIu64 " to %" PRIu64 ", and no more%s", GROWTH, first, last,
 	    note(&m));
 	finish(&m, 0, 8 * (uint64_t)TARGET_NS);		/* 8 s: shrink 8x */
 	next(&m, 0);
@@ -994,11 +994,12 @@ timed_growth(void)
 		next(&m, 0);
 	}
 	c = m.held[0][0].count;
-	finish(&m, 0, TARGET_NS / 5);			/* 5x: only 4x */
+	finish(&m, 0, TARGET_NS / (GROWTH + 1));	/* more: only GROWTH */
 	next(&m, 0);
 	ok(c == 1 && m.held[0][0].count == GROWTH && m.why[0] == '\0',
-	    "timed: a block of 1 element in 1/5 s is followed by %" PRIu64
-	    " (4 expected)%s", m.held[0][0].count, note(&m));
+	    "timed: a block of 1 element in 1/%d s is followed by %" PRIu64
+	    " (%d expected)%s", GROWTH + 1, m.held[0][0].count, GROWTH,
+	    note(&m));
 	model_free(&m);
 }
 
