@@ -73,7 +73,8 @@ MANAGER_OBJ = mapreduce.o cli.o guard.o journal.o launch.o output.o plugin.o \
 WORKER_OBJ = worker.o guard.o plugin.o pyload.o serve.o transport.o
 MPI_OBJ = mapreduce.o launch.o progress.o serve.o transport.o worker.o
 UNIT = tests/unit/t-range tests/unit/t-arith tests/unit/t-kernel tests/unit/t-reduce \
-       tests/unit/t-dsum tests/unit/t-journal tests/unit/pyval-calc
+       tests/unit/t-dsum tests/unit/t-journal tests/unit/t-sched \
+       tests/unit/pyval-calc
 HDR = common.h mapreduce.h range.h arith.h cpu.h kernel.h dsum.h reduce.h map.h \
       pyval.h expr.h eval.h vec.h cli.h guard.h launch.h output.h plugin.h \
       progress.h pyload.h pyplugin.h sched.h serve.h transport.h journal.h
@@ -114,6 +115,11 @@ vec.o: ALL_CFLAGS += -O3
 tests/unit/%: tests/unit/%.c tests/unit/tap.h tests/unit/rng.h \
     tests/unit/paths.h $(CORE_OBJ)
 	$(CC) $(ALL_CFLAGS) -I. $(LDFLAGS) -o $@ $< $(CORE_OBJ) $(LIBS) $(LDLIBS)
+
+# sched.c is the manager's, but needs no MPI: compiled into its test.
+tests/unit/t-sched: tests/unit/t-sched.c tests/unit/tap.h tests/unit/rng.h \
+    sched.c sched.h $(HDR) $(BUILD_FLAGS)
+	$(CC) $(ALL_CFLAGS) -I. $(LDFLAGS) -o $@ $< sched.c $(LIBS) $(LDLIBS)
 
 # The journal is the manager's alone: its test links only journal.o.
 tests/unit/t-journal: tests/unit/t-journal.c tests/unit/tap.h tests/unit/rng.h \
@@ -193,6 +199,11 @@ $(A64)/%: tests/unit/%.c tests/unit/tap.h tests/unit/rng.h \
 $(A64)/t-journal: tests/unit/t-journal.c tests/unit/tap.h tests/unit/rng.h \
     $(A64)/journal.o
 	$(A64_CC) $(A64_CFLAGS) -I. -o $@ $< $(A64)/journal.o
+
+$(A64)/t-sched: tests/unit/t-sched.c tests/unit/tap.h tests/unit/rng.h \
+    sched.c sched.h $(HDR)
+	@mkdir -p $(A64)
+	$(A64_CC) $(A64_CFLAGS) -I. -o $@ $< sched.c
 
 # More random cases than make check's fixed 50: make check-random SEED=7 COUNT=500
 SEED ?= 1

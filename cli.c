@@ -289,7 +289,8 @@ cli_help(void)
 	printf(
 "exit status:\n"
 "  0  the result was printed\n"
-"  1  a run-time failure: MPI, spawning, a worker that died or failed, no\n"
+"  1  a run-time failure: MPI, spawning, a worker that failed, or died\n"
+"     where the run cannot go on without it (see the README), no\n"
 "     worker executable, no mpiexec to start under, an mpiexec that did not\n"
 "     start the manager; an expression or a Python function that raised\n"
 "     for an element (the line names it and Python's error), or a Python\n"
@@ -300,7 +301,8 @@ cli_help(void)
 "     differs from the workers started beside the manager, or a\n"
 "     --checkpoint FILE that is another task's, damaged, or in use\n"
 "  124  --timeout expired; 129, 130, 143  interrupted by SIGHUP, SIGINT,\n"
-"     SIGTERM (one line, nothing on stdout)\n");
+"     SIGTERM (one line, nothing on stdout; with --checkpoint, a second\n"
+"     line says how much it keeps); 138  a plain start stopped by SIGUSR1\n");
 }
 
 static int

@@ -58,6 +58,12 @@ guard_worker(int spawned)
 	index = atoi(rank) - (spawned ? 0 : 1);
 	if (index < 0 || (!spawned && atoi(size) < 2))
 		return;
+	/*
+	 * mpiexec passes SIGINT on to every process: it is the manager's to
+	 * answer (transport.h), with its lines and the checkpoint's, not a
+	 * worker's to die of, which the run would take for a lost worker.
+	 */
+	signal(SIGINT, SIG_IGN);
 	shared = mmap(NULL, sizeof(*shared), PROT_READ | PROT_WRITE,
 	    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (shared == MAP_FAILED || (child = fork()) == -1) {

@@ -823,13 +823,17 @@ lose(struct run *r, int k, int rc)
 	transport_cancel(&r->reqs[r->nworkers + k]);
 	if (sched_lost(r->sched, k) == -1)
 		transport_fail("out of memory");
+	/*
+	 * Ended through the process manager: with no process left in the
+	 * workers' group, hydra's own end of the run can die of SIGPIPE.
+	 */
 	if (r->nlost == r->nworkers) {
-		warnx("no worker is left: run abandoned%s%s%s",
+		if (r->journal != NULL)
+			journal_sync(r->journal);
+		transport_fail("no worker is left: run abandoned%s%s%s",
 		    r->journal != NULL ? "; checkpoint " : "",
 		    r->journal != NULL ? r->path : "",
 		    r->journal != NULL ? " keeps what is done" : "");
-		r->failed = 1;
-		return;
 	}
 	if (r->stopping)
 		return;

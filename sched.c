@@ -6,14 +6,6 @@
 #include "arith.h"
 #include "sched.h"
 
-#define SCHED_TARGET_NS	1000000000	/* timed blocks: about a second */
-#define SCHED_FIRST	64		/* timed: the first blocks' size */
-#define SCHED_GROWTH	4		/* timed: at most 4 times the last */
-#define SCHED_AHEAD_TIMED 2		/* timed blocks held at most: the
-					   fewer, the less an interruption
-					   loses; more keep the workers of
-					   short blocks busy */
-
 /* Elements lo .. hi - 1. */
 struct span {
 	uint64_t lo, hi;
@@ -153,14 +145,14 @@ sched_next(struct sched *s, int k, struct mr_block *b)
 	lo = share(s, k);
 	hi = share(s, k + 1);
 	i = first_after(&s->todo, lo);
-	if (i < s->todo.n && s->todo.v[i].lo < hi) {
+	if (lo < hi && i < s->todo.n && s->todo.v[i].lo < hi) {
 		if (s->todo.v[i].lo > lo)
 			lo = s->todo.v[i].lo;
-		if (lo >= s->cut)
-			return 0;
-		if (s->whole || n > hi - lo)
-			n = hi - lo;
-		return take(s, k, &s->todo, i, lo, n, b);
+		if (lo < s->cut) {	/* else its share is past the cut */
+			if (s->whole || n > hi - lo)
+				n = hi - lo;
+			return take(s, k, &s->todo, i, lo, n, b);
+		}
 	}
 	if (s->orphans.n == 0 || s->orphans.v[0].lo >= s->cut)
 		return 0;
@@ -173,7 +165,7 @@ sched_finished(struct sched *s, int k, uint64_t first, uint64_t count,
     uint64_t ns)
 {
 	struct worker *w = &s->w[k];
-	uint64_t grown;
+	uint128 grown;
 
 	if (w->nheld == 0 || w->held[0].first != first ||
 	    w->held[0].count != count)
@@ -184,11 +176,13 @@ sched_finished(struct sched *s, int k, uint64_t first, uint64_t count,
 	s->out--;
 	s->done += count;
 	if (s->chunk == 0) {		/* timed: aim at SCHED_TARGET_NS */
-		grown = ns > 0 ? (uint64_t)((uint128)count * SCHED_TARGET_NS /
-		    ns) : UINT64_MAX;
-		if (grown / SCHED_GROWTH > count)
-			grown = count * SCHED_GROWTH;
-		w->size = grown > 0 ? grown : 1;
+		grown = ns > 0 ? (uint128)count * SCHED_TARGET_NS / ns :
+		    UINT64_MAX;
+		if (grown > (uint128)count * SCHED_GROWTH)
+			grown = (uint128)count * SCHED_GROWTH;
+		if (grown > UINT64_MAX)
+			grown = UINT64_MAX;
+		w->size = grown > 0 ? (uint64_t)grown : 1;
 	}
 	return 0;
 }
@@ -297,7 +291,7 @@ move_share(struct sched *s, int k)
 	uint64_t lo = share(s, k), hi = share(s, k + 1), a, z, end;
 	size_t i;
 
-	while ((i = first_after(&s->todo, lo)) < s->todo.n &&
+	while (lo < hi && (i = first_after(&s->todo, lo)) < s->todo.n &&
 	    s->todo.v[i].lo < hi) {
 		a = s->todo.v[i].lo > lo ? s->todo.v[i].lo : lo;
 		z = s->todo.v[i].hi < hi ? s->todo.v[i].hi : hi;

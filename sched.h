@@ -25,6 +25,13 @@
  */
 struct sched;
 
+#define SCHED_TARGET_NS	1000000000	/* timed blocks: about a second */
+#define SCHED_FIRST	256		/* timed: the first blocks' size, */
+#define SCHED_GROWTH	16		/* then at most 16 times the last */
+#define SCHED_AHEAD_TIMED 2		/* timed blocks held at most: the
+					   fewer, the less an interruption
+					   loses */
+
 struct sched *sched_new(uint64_t length, int nworkers, int schedule,
 	    uint64_t chunk, int timed);
 void	sched_free(struct sched *s);

@@ -54,6 +54,10 @@ vg_run "arity 3 beyond 2^128 on 2 workers" -w 2 \
     -r -9223372036854775808:0:100000000000000 \
     -r 9223372036854775807:0:-100000000000000
 vg_run "empty ranges, more workers than elements" -w 4 -r 0:0 -r 5:5
+vg_run "a checkpointed run of 10 chunks on 2 workers" -w 2 \
+    --schedule dynamic --chunk 100 --checkpoint "$TMP/ck" -r 1:1001 -r 7:1007
+vg_run "the same again, answered from its checkpoint" -w 2 \
+    --checkpoint "$TMP/ck" -r 1:1001 -r 7:1007
 
 rm -f "$TMP"/vg.*
 timeout -k 5 "$RUN_TIMEOUT" $VALGRIND --log-file="$TMP/vg.bad" "$MR" -r 1:x \
