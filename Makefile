@@ -252,6 +252,7 @@ bench: all examples
 	MPICC='$(MPICC)' MPIEXEC='$(MPIEXEC)' CFLAGS='$(CFLAGS)' bench/run.sh
 	MPICC='$(MPICC)' MPIEXEC='$(MPIEXEC)' CFLAGS='$(CFLAGS)' bench/kernels.sh
 	MPICC='$(MPICC)' MPIEXEC='$(MPIEXEC)' CFLAGS='$(CFLAGS)' bench/python.sh
+	MPICC='$(MPICC)' MPIEXEC='$(MPIEXEC)' bench/faults.sh
 
 run: all
 	'$(MPIEXEC)' -n 1 -usize 17 ./mapreduce
