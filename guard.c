@@ -141,7 +141,7 @@ report(int index, pid_t pid, int status, int survive)
 	fprintf(stderr, "mapreduce: worker %d (pid %ld on %s)%s%s %s before"
 	    " its work was done; %s\n", index, (long)pid, host,
 	    shared->running[0] != '\0' ? " running " : "", shared->running,
-	    how, survive ? "the others take its blocks" : "run abandoned");
+	    how, survive ? "its blocks are handed out again" : "run abandoned");
 	fflush(stderr);
 }
 

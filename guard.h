@@ -29,7 +29,7 @@ void	guard_release(void);
 /*
  * The worker, once the manager has said that the run survives a lost
  * worker (MR_TASK_SURVIVE): when the worker dies, the guard prints its
- * line (ending "the others take its blocks") and exits with status 1, as
+ * line (ending "its blocks are handed out again") and exits with status 1, as
  * a process that ended, instead of ending the run.
  */
 void	guard_survive(void);

@@ -1,5 +1,8 @@
 /* launch.c - how the manager is started and how it finds its worker */
 
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
 #include <sys/stat.h>
 #include <sys/wait.h>
 
@@ -73,6 +76,9 @@ static void	supervise(char **args, const char *token)
 		    __attribute__((noreturn));
 static void	print_command(char **args);
 static void	on_stop(int sig);
+static void	exec_mpiexec(char **args, const sigset_t *mask,
+		    const sigset_t *def, int out, int errfd, int report)
+		    __attribute__((noreturn));
 static pid_t	spawn_mpiexec(char **args, const sigset_t *mask,
 		    const sigset_t *def, int *out, int *errfd);
 static int	collect(pid_t pid, int outfd, int errfd, const sigset_t *mask,
@@ -87,7 +93,8 @@ static int	write_all(int fd, const char *buf, size_t len);
 /* The first signal that stops a supervised run (see supervise()). */
 static volatile sig_atomic_t stop_signal;
 /* mpiexec's stderr once a signal stopped the run. */
-static struct capture late;
+static char	late_buf[LATE_MAX + 1];
+static size_t	late_len;
 /* Bytes of mpiexec's stderr passed on to ours. */
 static size_t	stderr_bytes;
 /* The arguments' file (see pass_arguments()), and where they were cut. */
@@ -670,36 +677,32 @@ static pid_t
 spawn_mpiexec(char **args, const sigset_t *mask, const sigset_t *def,
     int *out, int *errfd)
 {
-	posix_spawn_file_actions_t fa;
-	posix_spawnattr_t attr;
 	char *cut = NULL;
-	int o[2], e[2], rc;
+	int o[2], e[2], x[2], rc = 0;
 	pid_t pid;
 
-	if (pipe2(o, O_CLOEXEC) == -1 || pipe2(e, O_CLOEXEC) == -1)
+	if (pipe2(o, O_CLOEXEC) == -1 || pipe2(e, O_CLOEXEC) == -1 ||
+	    pipe2(x, O_CLOEXEC) == -1)
 		err(1, "pipe");
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_addopen(&fa, STDIN_FILENO, "/dev/null",
-	    O_RDONLY, 0);
-	posix_spawn_file_actions_adddup2(&fa, o[1], STDOUT_FILENO);
-	posix_spawn_file_actions_adddup2(&fa, e[1], STDERR_FILENO);
-	posix_spawnattr_init(&attr);
-	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP |
-	    POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
-	posix_spawnattr_setpgroup(&attr, 0);
-	posix_spawnattr_setsigmask(&attr, mask);
-	posix_spawnattr_setsigdefault(&attr, def);
 	if (cut_at > 0) {
 		cut = args[cut_at];
 		args[cut_at] = NULL;
 	}
-	rc = posix_spawnp(&pid, args[0], &fa, &attr, args, environ);
+	if ((pid = fork()) == 0)
+		exec_mpiexec(args, mask, def, o[1], e[1], x[1]);
 	if (cut_at > 0)
 		args[cut_at] = cut;
-	posix_spawnattr_destroy(&attr);
-	posix_spawn_file_actions_destroy(&fa);
 	close(o[1]);
 	close(e[1]);
+	close(x[1]);
+	/* exec_mpiexec() writes errno here when the exec fails */
+	if (pid == -1)
+		rc = errno;
+	else if (read(x[0], &rc, sizeof(rc)) == (ssize_t)sizeof(rc))
+		reap(pid, NULL);
+	else
+		rc = 0;
+	close(x[0]);
 	if (rc != 0) {
 		close(o[0]);
 		close(e[0]);
@@ -709,6 +712,37 @@ spawn_mpiexec(char **args, const sigset_t *mask, const sigset_t *def,
 	*out = o[0];
 	*errfd = e[0];
 	return pid;
+}
+
+/*
+ * The child of spawn_mpiexec(): /dev/null as stdin, the pipes as stdout
+ * and stderr, a process group of its own, and SIGINT when we die (kill -9
+ * of the first start), which hydra passes on to the manager: the run then
+ * ends as after a ^C, and lets go of its checkpoint.
+ */
+static void
+exec_mpiexec(char **args, const sigset_t *mask, const sigset_t *def,
+    int out, int errfd, int report)
+{
+	int fd, sig;
+
+	setpgid(0, 0);
+#ifdef __linux__
+	prctl(PR_SET_PDEATHSIG, SIGINT);
+#endif
+	for (sig = 1; sig < NSIG; sig++)
+		if (sigismember(def, sig) == 1)
+			signal(sig, SIG_DFL);
+	sigprocmask(SIG_SETMASK, mask, NULL);
+	if ((fd = open("/dev/null", O_RDONLY)) != -1 && fd != STDIN_FILENO) {
+		dup2(fd, STDIN_FILENO);
+		close(fd);
+	}
+	dup2(out, STDOUT_FILENO);
+	dup2(errfd, STDERR_FILENO);
+	execvp(args[0], args);
+	(void)!write(report, &errno, sizeof(errno));
+	_exit(127);
 }
 
 /*
@@ -782,9 +816,11 @@ take(struct pollfd *p, struct capture *c)
 		return;
 	}
 	if (c == NULL) {	/* kept for the checkpoint's line: finish() */
-		c = &late;
-		if (c->len + (size_t)n > LATE_MAX)
-			return;
+		if ((size_t)n > LATE_MAX - late_len)
+			n = (ssize_t)(LATE_MAX - late_len);
+		memcpy(late_buf + late_len, buf, (size_t)n);
+		late_len += (size_t)n;
+		return;
 	}
 	if (c->buf == NULL || c->len + (size_t)n + 1 > c->cap) {
 		c->cap = (c->len + (size_t)n) * 2 + 1;
@@ -806,6 +842,7 @@ static void
 finish(const char *mpiexec, const char *token, int status,
     const struct capture *c)
 {
+	struct capture late = { NULL, 0, 0 };
 	const char *result;
 	char how[64];
 
@@ -826,6 +863,8 @@ finish(const char *mpiexec, const char *token, int status,
 		    stop_signal == SIGTERM ? "terminated (SIGTERM)" :
 		    stop_signal == SIGUSR1 ? "stopped (SIGUSR1)" :
 		    "hung up (SIGHUP)");
+		late.buf = late_buf;
+		late.len = late_len;
 		if ((result = find_prefix(&late, CHECKPOINT_LINE)) != NULL)
 			fprintf(stderr, "%s%.*s\n", CHECKPOINT_LINE,
 			    (int)strcspn(result, "\n"), result);
@@ -840,9 +879,11 @@ finish(const char *mpiexec, const char *token, int status,
 			    WTERMSIG(status));
 		errx(1, "'%s' %s without starting mapreduce", mpiexec, how);
 	}
-	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-		exit(WIFEXITED(status) ? WEXITSTATUS(status) :
-		    128 + WTERMSIG(status));
+	if (!WIFEXITED(status))
+		errx(128 + WTERMSIG(status), "'%s' was killed by signal %d (%s)",
+		    mpiexec, WTERMSIG(status), strsignal(WTERMSIG(status)));
+	if (WEXITSTATUS(status) != 0)
+		exit(WEXITSTATUS(status));
 	if (*result == '\0')	/* as after MPI_Abort(comm, 0) */
 		errx(1, "the run ended with status 0 but without a result"
 		    " (MPI_Abort with code 0?)");

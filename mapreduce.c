@@ -75,6 +75,7 @@ struct kernel_info {
 static struct journal *checkpoint_journal;
 static const char *checkpoint_path;
 static volatile uint64_t done_elements, total_elements;
+static volatile sig_atomic_t replayed;	/* done_elements is known */
 
 static void	refuse(const char *fmt, ...)
 		    __attribute__((format(printf, 1, 2), noreturn));
@@ -155,8 +156,12 @@ main(int argc, char *argv[])
 	} else
 		guard_worker(0);	/* ranks 1..N work: guard them */
 
-	if (opt.checkpoint != NULL && launch_world_rank() == 0)
+	if (opt.checkpoint != NULL && launch_world_rank() == 0) {
 		checkpoint_journal = open_checkpoint(&opt, &ki);
+		checkpoint_path = opt.checkpoint;
+		total_elements = opt.length;
+		transport_on_stop(on_stop);
+	}
 	/*
 	 * Armed before MPI_Init, which waits for ever for partners of a
 	 * static launch that never start MPI.  The other ranks work, as
@@ -552,12 +557,8 @@ replay_checkpoint(struct run *r)
 	if (sched_start(r->sched) == -1)
 		transport_fail("checkpoint %s: its blocks overlap; remove it"
 		    " to start over", r->path);
-	if (r->journal == NULL)
-		return;
 	done_elements = sched_done_elements(r->sched);
-	total_elements = r->length;
-	checkpoint_path = r->path;
-	transport_on_stop(on_stop);
+	replayed = 1;
 }
 
 static int
@@ -588,12 +589,16 @@ on_stop(int sig)
 		journal_sync(checkpoint_journal);
 	n = append(line, n, sizeof(line), "mapreduce: checkpoint ");
 	n = append(line, n, sizeof(line), checkpoint_path);
-	n = append(line, n, sizeof(line), ": ");
-	n = append_u64(line, n, sizeof(line), done_elements);
-	n = append(line, n, sizeof(line), " of ");
-	n = append_u64(line, n, sizeof(line), total_elements);
-	n = append(line, n, sizeof(line), " elements done; the same command"
-	    " goes on from there\n");
+	if (replayed) {
+		n = append(line, n, sizeof(line), ": ");
+		n = append_u64(line, n, sizeof(line), done_elements);
+		n = append(line, n, sizeof(line), " of ");
+		n = append_u64(line, n, sizeof(line), total_elements);
+		n = append(line, n, sizeof(line), " elements done");
+	} else		/* stopped while starting: it is as it was */
+		n = append(line, n, sizeof(line), " is kept");
+	n = append(line, n, sizeof(line), "; the same command goes on from"
+	    " there\n");
 	(void)!write(STDERR_FILENO, line, n);
 }
 

@@ -95,6 +95,7 @@ transport_arm(unsigned seconds)
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
 	sigaction(SIGALRM, &sa, NULL);
 	snprintf(timeout_msg, sizeof(timeout_msg),
 	    "mapreduce: timed out: --timeout %u expired\n", seconds);
@@ -116,6 +117,7 @@ transport_disarm(void)
 	alarm(0);
 	signal(SIGINT, SIG_DFL);
 	signal(SIGTERM, SIG_DFL);
+	signal(SIGHUP, SIG_DFL);
 }
 
 /*
@@ -127,7 +129,8 @@ static void
 on_signal(int sig)
 {
 	const char *msg = sig == SIGALRM ? timeout_msg : sig == SIGINT ?
-	    "mapreduce: interrupted (SIGINT)\n" :
+	    "mapreduce: interrupted (SIGINT)\n" : sig == SIGHUP ?
+	    "mapreduce: hung up (SIGHUP)\n" :
 	    "mapreduce: terminated (SIGTERM)\n";
 
 	(void)!write(STDERR_FILENO, msg, strlen(msg));

@@ -25,7 +25,7 @@ void	transport_check(int rc, const char *what);
 /*
  * Manager, right after MPI_Init: abandon the whole run (MPI_Abort, which
  * takes down every process of it) after `seconds` (0: never) with
- * TRANSPORT_EXIT_TIMEOUT, and on SIGINT or SIGTERM with 128 + the signal,
+ * TRANSPORT_EXIT_TIMEOUT, and on SIGINT, SIGTERM or SIGHUP with 128 + the signal,
  * each after one line on stderr.  transport_disarm() cancels the timeout
  * and the two handlers once the result is in, or before a rank leaves on
  * its own (a process manager may then signal the others).  Both ends also die with the process manager's

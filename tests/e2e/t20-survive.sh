@@ -34,7 +34,7 @@ guard_line() {
 	abort)	how='was killed by signal 6 \([A-Za-z ]+\)' ;;
 	exit)	how='exited with status 3' ;;
 	esac
-	echo "^mapreduce: worker $1 \\(pid [0-9]+ on [^ ]+\\)( running .*)? $how before its work was done; the others take its blocks\$"
+	echo "^mapreduce: worker $1 \\(pid [0-9]+ on [^ ]+\\)( running .*)? $how before its work was done; its blocks are handed out again\$"
 }
 
 # survived DESC WANT K HOW: the last run printed WANT alone on stdout,
