@@ -59,18 +59,19 @@ WARN = -Wall -Wextra -Wpedantic -Wshadow -Wconversion -Wsign-conversion \
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) \
 	     -DLIBEXECDIR='"$(LIBEXECDIR)"' -DMPIEXEC='"$(MPIEXEC)"' \
 	     -DVERSION='"$(VERSION)"'
-LIBS = -lgmp -lm -ldl
+LIBS = -lgmp -lm -ldl -pthread
 
 # Modules without MPI, shared by both programs and the unit tests.
-CORE_OBJ = range.o arith.o kernel.o dsum.o reduce.o map.o pyval.o expr.o eval.o vec.o
+CORE_OBJ = range.o arith.o kernel.o dsum.o reduce.o decimal.o map.o pyval.o expr.o \
+	   eval.o vec.o
 MANAGER_OBJ = mapreduce.o cli.o guard.o launch.o output.o plugin.o progress.o \
 	      pyload.o serve.o transport.o
 WORKER_OBJ = worker.o guard.o plugin.o pyload.o serve.o transport.o
 MPI_OBJ = mapreduce.o launch.o progress.o serve.o transport.o worker.o
 UNIT = tests/unit/t-range tests/unit/t-arith tests/unit/t-kernel tests/unit/t-reduce \
-       tests/unit/t-dsum tests/unit/pyval-calc
-HDR = common.h mapreduce.h range.h arith.h kernel.h dsum.h reduce.h map.h \
-      pyval.h expr.h eval.h vec.h cli.h guard.h launch.h output.h plugin.h \
+       tests/unit/t-decimal tests/unit/t-dsum tests/unit/pyval-calc
+HDR = common.h mapreduce.h range.h arith.h kernel.h dsum.h reduce.h decimal.h \
+      map.h pyval.h expr.h eval.h vec.h cli.h guard.h launch.h output.h plugin.h \
       progress.h pyload.h pyplugin.h serve.h transport.h
 BUILD_FLAGS = .build-flags
 
@@ -97,10 +98,13 @@ mapreduce-python.so: pyplugin.c pyplugin.h mapreduce.h $(BUILD_FLAGS)
 $(MPI_OBJ): %.o: %.c $(HDR) $(BUILD_FLAGS) | $(MPI_SETUP)
 	$(MPICC) $(ALL_CFLAGS) -c -o $@ $<
 
-range.o arith.o kernel.o dsum.o reduce.o map.o pyval.o expr.o eval.o \
-    vec.o cli.o guard.o output.o plugin.o pyload.o: %.o: %.c $(HDR) \
+range.o arith.o kernel.o dsum.o reduce.o decimal.o map.o pyval.o expr.o \
+    eval.o vec.o cli.o guard.o output.o plugin.o pyload.o: %.o: %.c $(HDR) \
     $(BUILD_FLAGS) | $(MPI_SETUP)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+# decimal.c converts a huge result on two threads.
+decimal.o: ALL_CFLAGS += -pthread
 
 # The expression's loops over arrays: -O3 vectorizes them (vec.c).
 vec.o: ALL_CFLAGS += -O3

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "common.h"
+#include "decimal.h"
 #include "reduce.h"
 
 #define PENDING_MAX	((int128)1 << 62)	/* |pending * v| < 2^124 */
@@ -589,7 +590,7 @@ partial_format(const struct partial *p)
 	}
 	mpz_init(v);
 	integer_value(p, v);
-	s = mpz_get_str(NULL, 10, v);
+	s = decimal_str(v);
 	mpz_clear(v);
 	return s;
 }
