@@ -185,12 +185,13 @@ check-valgrind: all $(UNIT)
 	MPIEXEC='$(MPIEXEC)' tests/run.sh tests/valgrind.sh
 
 # The benchmark of docs/performance.md: the tool against a hand-written SPMD
-# program, a serial loop, the bare spawn and mpi4py (a few minutes).
+# program, a serial loop, the bare spawn, mpi4py and serial GMP (a few minutes).
 bench: all examples
 	scripts/install-deps.sh --bench --packages-only
 	MPICC='$(MPICC)' MPIEXEC='$(MPIEXEC)' CFLAGS='$(CFLAGS)' bench/run.sh
 	MPICC='$(MPICC)' MPIEXEC='$(MPIEXEC)' CFLAGS='$(CFLAGS)' bench/kernels.sh
 	MPICC='$(MPICC)' MPIEXEC='$(MPIEXEC)' CFLAGS='$(CFLAGS)' bench/python.sh
+	MPICC='$(MPICC)' MPIEXEC='$(MPIEXEC)' CFLAGS='$(CFLAGS)' bench/product.sh
 
 run: all
 	'$(MPIEXEC)' -n 1 -usize 17 ./mapreduce
