@@ -9,6 +9,7 @@
 
 #define LEAF_DIGITS	4096	/* pieces that mpz_get_str() converts */
 #define LEVELS_MAX	48
+#define INVERSE_USES	4	/* pieces that share an inverse, at least */
 
 /*
  * GMP's mpz_get_str() divides by powers of ten down a tree, and divides
@@ -17,7 +18,8 @@
  * digits: x = q 10^h + r.  As 10^h = 5^h 2^h, q is x >> h divided by 5^h,
  * a third smaller than 10^h, and the division is Barrett's: a
  * multiplication by an inverse of 5^h that every piece of the level
- * shares, and at most two corrections.  The top split, of the whole
+ * shares, and at most two corrections (GMP's own division where fewer
+ * than INVERSE_USES pieces would share it).  The top split, of the whole
  * number in two halves, is a plain division, done while the other thread
  * computes the levels; each half then has a thread of its own.
  */
@@ -25,7 +27,7 @@ struct level {
 	size_t digits;		/* h */
 	size_t qbits;		/* 10^h < 2^qbits, so q < 2^qbits */
 	mpz_t five;		/* 5^h */
-	mpz_t inverse;		/* floor(2^(bits(5^h) + qbits) / 5^h) */
+	mpz_t inverse;		/* floor(2^(bits(5^h) + qbits) / 5^h), or 0 */
 };
 
 struct tree {
@@ -46,6 +48,7 @@ struct piece {
 static void	*tree_build(void *arg);
 static void	tree_free(struct tree *t);
 static void	split(mpz_t q, mpz_t r, const mpz_t x, const struct level *lv);
+static void	barrett(mpz_t q, mpz_t y, const struct level *lv);
 static void	convert(const mpz_t x, size_t width, char *out,
 		    const struct tree *t);
 static void	*convert_piece(void *arg);
@@ -127,9 +130,11 @@ tree_build(void *arg)
 			mpz_mul(lv->five, t->lv[j - 1].five,
 			    t->lv[j - 1].five);
 		lv->qbits = mpz_sizeinbase(lv->five, 2) + lv->digits;
+		mpz_init(lv->inverse);
+		if (lv->digits > t->width / INVERSE_USES)
+			continue;
 		mpz_set_ui(power, 0);
 		mpz_setbit(power, mpz_sizeinbase(lv->five, 2) + lv->qbits);
-		mpz_init(lv->inverse);
 		mpz_tdiv_q(lv->inverse, power, lv->five);
 	}
 	t->n = j;
@@ -146,20 +151,33 @@ tree_free(struct tree *t)
 		mpz_clears(t->lv[j].five, t->lv[j].inverse, NULL);
 }
 
-/*
- * x = q 10^h + r, 0 <= r < 10^h, for 0 <= x < 10^(2h).  With y = x >> h,
- * P = 5^h of p bits and y1 = y >> (p - 1) < 2^(qbits + 1), the estimate
- * y1 inverse >> (qbits + 1) is at most q and more than q - 3.
- */
+/* x = q 10^h + r, 0 <= r < 10^h, for 0 <= x < 10^(2h). */
 static void
 split(mpz_t q, mpz_t r, const mpz_t x, const struct level *lv)
 {
-	size_t p = mpz_sizeinbase(lv->five, 2);
 	mpz_t y;
 
 	mpz_init(y);
 	mpz_tdiv_q_2exp(y, x, lv->digits);
-	mpz_tdiv_q_2exp(q, y, p - 1);
+	if (mpz_sgn(lv->inverse) == 0)		/* a level of few pieces */
+		mpz_tdiv_qr(q, y, y, lv->five);
+	else
+		barrett(q, y, lv);
+	mpz_mul_2exp(y, y, lv->digits);
+	mpz_tdiv_r_2exp(r, x, lv->digits);
+	mpz_add(r, r, y);
+	mpz_clear(y);
+}
+
+/*
+ * q = y / 5^h, y = its remainder, for 0 <= y < 5^h 2^qbits.  With P = 5^h
+ * of p bits and y1 = y >> (p - 1) < 2^(qbits + 1), the estimate
+ * y1 inverse >> (qbits + 1) is at most q and more than q - 3.
+ */
+static void
+barrett(mpz_t q, mpz_t y, const struct level *lv)
+{
+	mpz_tdiv_q_2exp(q, y, mpz_sizeinbase(lv->five, 2) - 1);
 	mpz_mul(q, q, lv->inverse);
 	mpz_tdiv_q_2exp(q, q, lv->qbits + 1);
 	mpz_submul(y, q, lv->five);
@@ -167,10 +185,6 @@ split(mpz_t q, mpz_t r, const mpz_t x, const struct level *lv)
 		mpz_sub(y, y, lv->five);
 		mpz_add_ui(q, q, 1);
 	}
-	mpz_mul_2exp(y, y, lv->digits);
-	mpz_tdiv_r_2exp(r, x, lv->digits);
-	mpz_add(r, r, y);
-	mpz_clear(y);
 }
 
 /* 0 <= x < 10^width into out[0..width), with leading zeros. */
