@@ -7,6 +7,7 @@
 
 #include "common.h"
 #include "cpu.h"
+#include "decimal.h"
 #include "reduce.h"
 
 #define PENDING_MAX	((int128)1 << 62)	/* |pending * v| < 2^124 */
@@ -614,7 +615,7 @@ partial_format(const struct partial *p)
 	}
 	mpz_init(v);
 	integer_value(p, v);
-	s = mpz_get_str(NULL, 10, v);
+	s = decimal_str(v);
 	mpz_clear(v);
 	return s;
 }

@@ -16,8 +16,8 @@ skipped=0
 
 if [ $# -eq 0 ]; then
 	set -- tests/unit/t-range tests/unit/t-arith tests/unit/t-kernel \
-	    tests/unit/t-reduce tests/unit/t-dsum tests/unit/t-journal \
-	    tests/unit/t-sched \
+	    tests/unit/t-reduce tests/unit/t-decimal tests/unit/t-dsum \
+	    tests/unit/t-journal tests/unit/t-sched \
 	    tests/unit/t-dsum-python.py \
 	    tests/unit/t-pyval-python.py \
 	    tests/e2e/t*.sh

@@ -56,6 +56,14 @@ expect_op "-m product -R max, arity 3, more workers than elements" \
     product max -w 8 -r 1:4 -r -5:-2 -r 7:10
 expect_op "-R product of 1000 elements, 5 workers" product product -w 5 \
     -r 1:1001 -r 3:3003:3
+# Results of 100000 digits or more are written by two threads, from
+# halves split by a power of ten (decimal.c): (30000!)^2 has 242576
+# digits, and the product of -300010, -300000, ..., -10 is negative with
+# 37499 zeros at its end, runs of zeros across the split points.
+expect_op "-m square -R product of 1..30000: (30000!)^2, 242576 digits" \
+    square product -w 2 -r 1:30001
+expect_op "-R product of 30001 negative multiples of ten, 151293 digits" \
+    product product -w 3 -r -300010:0:10
 expect_op "-R sum of an empty map is 0" product sum -w 2 -r 5:5 -r 9:9
 expect_op "-R product of an empty map is 1" sum product -w 2 -r 5:5 -r 9:9
 
