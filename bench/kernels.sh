@@ -276,7 +276,15 @@ else
 	echo 'row,case,ours,baseline,unit,ours_rate,baseline_rate,ratio,target,result' \
 	    >"$tmp/old.csv"
 fi
-cat "$tmp/old.csv" "$tmp/results.csv" >"$csv"
+# The new lines where the old ones were: before the first row numbered
+# beyond the last row measured, or at the end.
+last=$(echo "$ROWS" | tr ' ' '\n' | sort -n | tail -n 1)
+awk -F , -v last="$last" -v new="$tmp/results.csv" '
+function insert(l) { while ((getline l < new) > 0) print l; done = 1 }
+NR > 1 && !done && $1 ~ /^[0-9]+$/ && $1 + 0 > last + 0 { insert() }
+{ print }
+END { if (!done) insert() }' "$tmp/old.csv" >"$tmp/new.csv"
+mv "$tmp/new.csv" "$csv"
 
 echo "mapreduce benchmark, rows $ROWS (user kernels, expressions), $(date -u +%Y-%m-%d)," \
     "$(nproc) cores, load average $load at the start; median of $REPEAT runs"
