@@ -17,9 +17,15 @@
  * The kernel maps, mapreduce reduces.  Each worker loads the kernel and
  * calls map() on batches of consecutive elements of its blocks, thousands
  * at a time, so that the user's loop is a plain loop over an array that
- * the compiler can vectorize (at -O2, gcc 12 vectorizes only loops whose
- * trip count is a multiple of the vector length, and 64-bit multiplies and
- * int64-to-double conversions only on AVX-512: see examples/).
+ * the compiler can vectorize.  At -O2, gcc 12 vectorizes only loops whose
+ * trip count is a multiple of the vector length (a main loop over
+ * count - count % 8 elements, then a remainder loop), and on x86-64 it
+ * multiplies 64-bit integers and converts int64_t to double in vectors
+ * only with AVX-512: on AVX2, keep the work of each element in 32-bit
+ * integers (a 32-by-32-bit multiply into 64 bits vectorizes, as does an
+ * int32_t converted to double) or in doubles, where the batch's values
+ * allow it, and check that they do.  examples/product.c and examples/pi.c
+ * show how, with target_clones for AVX-512, AVX2 and any x86-64.
  * -ffp-contract=off keeps a double kernel from fusing multiply-adds, so
  * that it rounds step by step as written (and as Python would).
  *

@@ -9,7 +9,16 @@
 # (bench/spmd.c), and examples/pi.so at >= 0.9x the rate of MPICH's cpi.c
 # algorithm written by hand (bench/cpi.c), on the same elements and the
 # same number of processes (-w 2 against mpiexec -n 2).  The built-in
-# product is shown beside product.so.  Builds spmd and cpi with the tool's
+# product is shown beside product.so.  On a CPU with AVX-512, row 7 is
+# measured twice: as built, and as on a CPU with AVX2 and no AVX-512 (the
+# target's machines), emulated: the two kernels are rebuilt into
+# bench/build/avx2/ from examples/*.c without their x86-64-v4 clone, so
+# that the loader picks the x86-64-v3 (AVX2) clone an AVX2-only CPU gets,
+# and every process of those runs, the baselines' too, starts with
+# GLIBC_TUNABLES hiding AVX-512 from glibc's own string functions.  The
+# tool's code on row 7's path (reduce.c, dsum.c, kernel.c) uses at most
+# AVX2, and the baselines, built without -march, none of it, so the code
+# that runs is the AVX2-only CPU's; the CPU that runs it is not.  Builds spmd and cpi with the tool's
 # compiler and flags into bench/build/ (cpi with -ffp-contract=off too, as
 # examples.mk builds pi.so), prints a Markdown table on stdout (progress on
 # stderr) and appends its rows to bench/results.csv, replacing any row 7
@@ -22,7 +31,8 @@
 # (default 3); BIN, the directory of the mapreduce and worker to measure
 # (default: the top one); EXAMPLES, that of product.so and pi.so (default:
 # examples/); QUICK=1 for a smoke test on small sizes, whose rows go to
-# bench/build/results.csv instead.  Runs alternate between the tool and
+# bench/build/results.csv instead; ROWS=7 to measure row 7 alone, keeping
+# row 8's lines in the CSV; HIDE_AVX512=0 to skip the emulated run.  Runs alternate between the tool and
 # its baseline, so that a busy machine slows both alike.
 
 set -eu
@@ -34,6 +44,8 @@ CFLAGS=${CFLAGS:--O2 -g}
 BIN=${BIN:-$PWD}
 EXAMPLES=${EXAMPLES:-$PWD/examples}
 REPEAT=${REPEAT:-3}
+ROWS=${ROWS:-7 8}
+HIDE_AVX512=${HIDE_AVX512:-1}
 TIMEOUT=300			# seconds, for any one command
 build=bench/build
 
@@ -77,15 +89,39 @@ mkdir -p "$build"
 "$MPICC" -std=c11 -D_GNU_SOURCE -Wall -Wextra $CFLAGS -ffp-contract=off \
     -o "$build/cpi" bench/cpi.c || die "cannot build $build/cpi"
 
-# The commands measured: the tool on 2 workers, the baselines on 2 ranks.
+# The kernels of the emulated AVX2-only CPU (see above).
+avx2=
+if [ "$HIDE_AVX512" = 1 ] && grep -qw avx512f /proc/cpuinfo 2>/dev/null; then
+	avx2=$build/avx2
+	mkdir -p "$avx2"
+	[ -f "$EXAMPLES/.build-flags" ] ||
+	    die "no $EXAMPLES/.build-flags: run make examples first"
+	for k in product pi; do
+		sed 's/, *"arch=x86-64-v4"//' "$EXAMPLES/$k.c" >"$avx2/$k.c"
+		! cmp -s "$EXAMPLES/$k.c" "$avx2/$k.c" ||
+		    die "$EXAMPLES/$k.c has no x86-64-v4 clone to remove"
+		# shellcheck disable=SC2046	# the examples' command line
+		$(cat "$EXAMPLES/.build-flags") -o "$avx2/$k.so" "$avx2/$k.c" ||
+		    die "cannot build $avx2/$k.so"
+	done
+fi
+NOAVX512=GLIBC_TUNABLES=glibc.cpu.hwcaps=-AVX512F,-AVX512VL,-AVX512BW,-AVX512DQ,-AVX512CD
+
+# The commands measured: the tool on 2 workers, the baselines on 2 ranks;
+# with $tune set to $NOAVX512, under the emulated AVX2-only CPU.
+tune=
+# shellcheck disable=SC2086	# $tune: nothing or one assignment
 ours() {
-	timeout "$TIMEOUT" "$MPIEXEC" -n 1 -usize 3 "$BIN/mapreduce" -w 2 "$@"
+	timeout "$TIMEOUT" env $tune "$MPIEXEC" -n 1 -usize 3 \
+	    "$BIN/mapreduce" -w 2 "$@"
 }
+# shellcheck disable=SC2086
 spmd() {
-	timeout "$TIMEOUT" "$MPIEXEC" -n 2 "$build/spmd" "$@"
+	timeout "$TIMEOUT" env $tune "$MPIEXEC" -n 2 "$build/spmd" "$@"
 }
+# shellcheck disable=SC2086
 cpi() {
-	timeout "$TIMEOUT" "$MPIEXEC" -n 2 "$build/cpi" "$@"
+	timeout "$TIMEOUT" env $tune "$MPIEXEC" -n 2 "$build/cpi" "$@"
 }
 
 # The checks of an output file: is_sum VALUE FILE, the sentence with the
@@ -164,65 +200,93 @@ load=$(cut -d ' ' -f 1 /proc/loadavg 2>/dev/null || echo '?')
 ours -k "$EXAMPLES/product.so" -r 0:10 -r 0:10 >/dev/null 2>&1 || true
 spmd 0:10 0:10 >/dev/null 2>&1 || true		# warm the caches
 
-# The seed's product: product.so, the built-in product and spmd on two
-# ranges -np:np.
-r="-$np:$np"
-n=$((2 * np))
-e=$(python3 bench/closed_form.py "$r" "$r") || die "closed_form.py failed"
-alternate k.so "is_sum $e" "ours -k '$EXAMPLES/product.so' -r $r -r $r" \
-    k.spmd "is_sum $e" "spmd $r $r" \
-    k.builtin "is_sum $e" "ours -r $r -r $r"
-tk=$(median k.so) ts=$(median k.spmd) tb=$(median k.builtin)
-ratio=$(calc "$ts / $tk")
-row "two ranges of $(sci $n): ours -w 2 -k product.so vs SPMD -n 2" \
-    "$tk" "$ts" "$(calc "$n / $tk")" "$(calc "$n / $ts")" \
-    "$(printf '%.2fx' "$ratio")" '>= 0.8x' "$(judge "$ratio" '>=' 0.8)"
-row "two ranges of $(sci $n): ours -w 2 -k product.so vs the built-in product" \
-    "$tk" "$tb" "$(calc "$n / $tk")" "$(calc "$n / $tb")" \
-    "$(printf '%.2fx' "$(calc "$tb / $tk")")"
+# row7 DIR NOTE: row 7 with DIR's product.so and pi.so, NOTE added to its
+# cases.  The seed's product: product.so, the built-in product and spmd on
+# two ranges -np:np; pi: pi.so against cpi, on npi rectangles.
+row7() {
+	r="-$np:$np"
+	n=$((2 * np))
+	e=$(python3 bench/closed_form.py "$r" "$r") ||
+	    die "closed_form.py failed"
+	alternate "k.so$2" "is_sum $e" "ours -k '$1/product.so' -r $r -r $r" \
+	    "k.spmd$2" "is_sum $e" "spmd $r $r" \
+	    "k.builtin$2" "is_sum $e" "ours -r $r -r $r"
+	tk=$(median "k.so$2") ts=$(median "k.spmd$2") tb=$(median "k.builtin$2")
+	ratio=$(calc "$ts / $tk")
+	row "two ranges of $(sci $n): ours -w 2 -k product.so vs SPMD -n 2$2" \
+	    "$tk" "$ts" "$(calc "$n / $tk")" "$(calc "$n / $ts")" \
+	    "$(printf '%.2fx' "$ratio")" '>= 0.8x' \
+	    "$(judge "$ratio" '>=' 0.8)"
+	row "two ranges of $(sci $n): ours -w 2 -k product.so vs the built-in product$2" \
+	    "$tk" "$tb" "$(calc "$n / $tk")" "$(calc "$n / $tb")" \
+	    "$(printf '%.2fx' "$(calc "$tb / $tk")")"
 
-# pi: pi.so against cpi, on npi rectangles.
-alternate p.so is_pi \
-    "ours -k '$EXAMPLES/pi.so' -r 1:$((npi + 1)) --format value" \
-    p.cpi is_pi "cpi $npi"
-tp=$(median p.so) tc=$(median p.cpi)
-ratio=$(calc "$tc / $tp")
-row "pi, $(sci $npi) rectangles: ours -w 2 -k pi.so vs cpi -n 2" \
-    "$tp" "$tc" "$(calc "$npi / $tp")" "$(calc "$npi / $tc")" \
-    "$(printf '%.2fx' "$ratio")" '>= 0.9x' "$(judge "$ratio" '>=' 0.9)"
+	alternate "p.so$2" is_pi \
+	    "ours -k '$1/pi.so' -r 1:$((npi + 1)) --format value" \
+	    "p.cpi$2" is_pi "cpi $npi"
+	tp=$(median "p.so$2") tc=$(median "p.cpi$2")
+	ratio=$(calc "$tc / $tp")
+	row "pi, $(sci $npi) rectangles: ours -w 2 -k pi.so vs cpi -n 2$2" \
+	    "$tp" "$tc" "$(calc "$npi / $tp")" "$(calc "$npi / $tc")" \
+	    "$(printf '%.2fx' "$ratio")" '>= 0.9x' \
+	    "$(judge "$ratio" '>=' 0.9)"
+}
+
+case " $ROWS " in
+*" 7 "*)
+	row7 "$EXAMPLES" ""
+	if [ -n "$avx2" ]; then
+		tune=$NOAVX512
+		row7 "$avx2" ", AVX-512 hidden (AVX2 clones)"
+		tune=
+	fi
+	;;
+esac
 
 # Row 8, expressions (-e): the seed's product and pi as Python
 # expressions, against the same baselines.
-rowno=8
-r="0:$nx"
-e=$(python3 bench/closed_form.py "$r" "$r") || die "closed_form.py failed"
-alternate e.xy "is_value $e" "ours -e 'x*y' -r $r -r $r --format value" \
-    e.spmd "is_sum $e" "spmd $r $r"
-tx=$(median e.xy) ts=$(median e.spmd)
-ratio=$(calc "$ts / $tx")
-row "two ranges of $(sci "$nx"): ours -w 2 -e 'x*y' vs SPMD -n 2" \
-    "$tx" "$ts" "$(calc "$nx / $tx")" "$(calc "$nx / $ts")" \
-    "$(printf '%.2fx' "$ratio")" '>= 0.5x' "$(judge "$ratio" '>=' 0.5)"
-pe="4.0/(1.0+((x+0.5)/$npi)**2)/$npi"
-alternate e.pi is_pi "ours -e '$pe' -r 0:$npi --format value" \
-    e.cpi is_pi "cpi $npi"
-tp=$(median e.pi) tc=$(median e.cpi)
-ratio=$(calc "$tc / $tp")
-row "pi, $(sci $npi) rectangles: ours -w 2 -e '$pe' vs cpi -n 2" \
-    "$tp" "$tc" "$(calc "$npi / $tp")" "$(calc "$npi / $tc")" \
-    "$(printf '%.2fx' "$ratio")" '>= 0.8x' "$(judge "$ratio" '>=' 0.8)"
+case " $ROWS " in
+*" 8 "*)
+	rowno=8
+	r="0:$nx"
+	e=$(python3 bench/closed_form.py "$r" "$r") || die "closed_form.py failed"
+	alternate e.xy "is_value $e" "ours -e 'x*y' -r $r -r $r --format value" \
+	    e.spmd "is_sum $e" "spmd $r $r"
+	tx=$(median e.xy) ts=$(median e.spmd)
+	ratio=$(calc "$ts / $tx")
+	row "two ranges of $(sci "$nx"): ours -w 2 -e 'x*y' vs SPMD -n 2" \
+	    "$tx" "$ts" "$(calc "$nx / $tx")" "$(calc "$nx / $ts")" \
+	    "$(printf '%.2fx' "$ratio")" '>= 0.5x' "$(judge "$ratio" '>=' 0.5)"
+	pe="4.0/(1.0+((x+0.5)/$npi)**2)/$npi"
+	alternate e.pi is_pi "ours -e '$pe' -r 0:$npi --format value" \
+	    e.cpi is_pi "cpi $npi"
+	tp=$(median e.pi) tc=$(median e.cpi)
+	ratio=$(calc "$tc / $tp")
+	row "pi, $(sci $npi) rectangles: ours -w 2 -e '$pe' vs cpi -n 2" \
+	    "$tp" "$tc" "$(calc "$npi / $tp")" "$(calc "$npi / $tc")" \
+	    "$(printf '%.2fx' "$ratio")" '>= 0.8x' "$(judge "$ratio" '>=' 0.8)"
+	;;
+esac
 
-# The CSV: run.sh's file with its rows 7 and 8 replaced (or a new file).
+# The CSV: run.sh's file with the rows measured replaced (or a new file).
 csv=$out/results.csv
 if [ -f "$csv" ]; then
-	grep -v '^[78],' "$csv" >"$tmp/old.csv" || true
+	grep -v "^[$(echo "$ROWS" | tr -d ' ')]," "$csv" >"$tmp/old.csv" || true
 else
 	echo 'row,case,ours,baseline,unit,ours_rate,baseline_rate,ratio,target,result' \
 	    >"$tmp/old.csv"
 fi
-cat "$tmp/old.csv" "$tmp/results.csv" >"$csv"
+# The new lines where the old ones were: before the first row numbered
+# beyond the last row measured, or at the end.
+last=$(echo "$ROWS" | tr ' ' '\n' | sort -n | tail -n 1)
+awk -F , -v last="$last" -v new="$tmp/results.csv" '
+function insert(l) { while ((getline l < new) > 0) print l; done = 1 }
+NR > 1 && !done && $1 ~ /^[0-9]+$/ && $1 + 0 > last + 0 { insert() }
+{ print }
+END { if (!done) insert() }' "$tmp/old.csv" >"$tmp/new.csv"
+mv "$tmp/new.csv" "$csv"
 
-echo "mapreduce benchmark, rows 7 and 8 (user kernels, expressions), $(date -u +%Y-%m-%d)," \
+echo "mapreduce benchmark, rows $ROWS (user kernels, expressions), $(date -u +%Y-%m-%d)," \
     "$(nproc) cores, load average $load at the start; median of $REPEAT runs"
 echo
 echo '| row | case | ours | baseline | ours elem/s | baseline elem/s | ratio | target | result |'

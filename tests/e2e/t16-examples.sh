@@ -16,16 +16,20 @@ if ! [ -f "$EX/pi.so" ]; then
 	exit
 fi
 
-# pi_ref N OP: OP (fsum, min or max) of pi.c's areas for -r 1:N+1, as
-# Python computes them, printed as repr(float).
+# pi_ref N OP [RANGE]: OP (fsum, min or max) of pi.c's areas for -r 1:N+1,
+# or for -r RANGE (START:STOP:STEP, of length N), as Python computes them,
+# printed as repr(float).
 pi_ref() {
-	"$PYTHON" - "$1" "$2" <<'EOF'
+	"$PYTHON" - "$@" <<'EOF'
 import math
 import sys
 
 n, op = int(sys.argv[1]), sys.argv[2]
+r = range(*map(int, sys.argv[3].split(":"))) if len(sys.argv) > 3 else \
+    range(1, n + 1)
+assert len(r) == n
 h = 1.0 / n
-v = [h * 4.0 / (1.0 + x * x) for x in (h * (i - 0.5) for i in range(1, n + 1))]
+v = [h * 4.0 / (1.0 + x * x) for x in (h * (i - 0.5) for i in r)]
 print(repr({"fsum": math.fsum, "min": min, "max": max}[op](v)))
 EOF
 }
@@ -78,6 +82,17 @@ expect_line "pi.so -R max: the first rectangle" "$(pi_ref $n max)" \
     -w 3 -k "$EX/pi.so" -R max -r 1:$((n + 1)) --format value
 expect_line "pi.so -R min: the last rectangle" "$(pi_ref $n min)" \
     -w 5 -k "$EX/pi.so" -R min -r 1:$((n + 1)) --format value
+# Other ranges: i counted in doubles from the batch's first (exact within
+# 2^52 of 0) or converted from int64_t, batches on either side of 2^52,
+# beyond 2^53 where the conversion rounds, negative steps.
+for r in 4503599627270496:4503599627470496 \
+    -4503599627470496:-4503599627270496 \
+    9007199254640993:9007199254840993:3 \
+    4503599627570497:4503599627170497:-2 -100000:100001:7; do
+	len=$("$PYTHON" -c 'import sys; print(len(range(*map(int, sys.argv[1].split(":")))))' "$r")
+	expect_line "pi.so on -r $r" "$(pi_ref "$len" fsum "$r")" \
+	    -w 3 -k "$EX/pi.so" -r "$r" --format value
+done
 
 # product: the seed's sentence, products near 2^63 summing beyond 2^64.
 expect_line "product.so on the seed's ranges" \
@@ -87,6 +102,21 @@ r1=-3037000499:3037000500:60741 r2=3037000499:-3037000500:-60741
 expect_line "product.so, products within 2^33 of -2^63, summed beyond 2^64" \
     "$("$PYTHON" "$REF" $r1 $r2)" \
     -w 3 -k "$EX/product.so" -r $r1 -r $r2 --format value
+# Batches whose ranges keep one sign and stay below 2^32 in magnitude,
+# multiplied in 32 bits: signs that differ, a range that reaches 2^32 in
+# its last batch, steps other than 1, ranges that cross 0.
+for rr in "-4294967295:-4294867295 1000000000:1000100000" \
+    "4294867296:4294967297 -100001:0" \
+    "-4294967295:-4294867295:7 -1000000000:-999300000:49" \
+    "3000000000:-3000000000:-60001 -3000000000:3000000000:60001"; do
+	# shellcheck disable=SC2086	# two ranges
+	set -- $rr
+	expect_line "product.so on -r $1 -r $2" "$("$PYTHON" "$REF" "$1" "$2")" \
+	    -w 3 -k "$EX/product.so" -r "$1" -r "$2" --format value
+	expect_line "product.so -R min on -r $1 -r $2" \
+	    "$(products_ref min "$1" "$2")" \
+	    -w 2 -k "$EX/product.so" -R min -r "$1" -r "$2" --format value
+done
 expect_line "product.so -R max" \
     "Maximum of the products equals $(products_ref max -50:50 7:107)" \
     -w 2 -k "$EX/product.so" -R max -r -50:50 -r 7:107
@@ -101,8 +131,120 @@ expect_line "primes.so below 200000, -w 1" \
 expect_line "primes.so below 200000, -w 4" "$primes" \
     -w 4 -k "$EX/primes.so" -r 0:200000 --format value
 
-# Kernels that cannot run, built here from a few lines.
+# map() called directly on batches that the runs above may not form:
+# starts of either parity on both sides of 2^52 and 2^53, one-element
+# batches, ranges that end at 2^32 or cross 0, products that do not fit
+# (map() returns -1).  Every value is compared with Python's.
 CC=${CC:-cc}
+cat >"$TMP/drive.c" <<'EOF'
+/* drive.c - call a kernel's map() on the batches of stdin, print out[] */
+#include <dlfcn.h>
+#include <inttypes.h>
+#include <stdio.h>
+
+#include "mapreduce.h"
+
+int
+main(int argc, char *argv[])
+{
+	static union { int64_t i[8192]; double d[8192]; } out;
+	const struct mapreduce_kernel *k;
+	struct mapreduce_batch b;
+	int64_t start[2], step[2];
+	void *h;
+	size_t t;
+
+	if (argc != 2 || (h = dlopen(argv[1], RTLD_NOW)) == NULL ||
+	    (k = dlsym(h, "mapreduce_kernel")) == NULL)
+		return 1;
+	b.arity = k->arity_min;
+	b.start = start;
+	b.step = step;
+	b.first = 0;
+	while (scanf("%" SCNu64 " %zu %" SCNd64 " %" SCNd64, &b.length,
+	    &b.count, &start[0], &step[0]) == 4 && b.count <= 8192) {
+		if (b.arity == 2 && scanf("%" SCNd64 " %" SCNd64, &start[1],
+		    &step[1]) != 2)
+			return 1;
+		if (k->map(&b, &out) != 0) {
+			printf("error\n");
+			continue;
+		}
+		for (t = 0; t < b.count; t++)
+			if (k->type == MAPREDUCE_DOUBLE)
+				printf(" %a", out.d[t]);
+			else
+				printf(" %" PRId64, out.i[t]);
+		printf("\n");
+	}
+	return 0;
+}
+EOF
+cat >"$TMP/drive.py" <<'EOF'
+import random
+import subprocess
+import sys
+
+drive, kernel = sys.argv[1], sys.argv[2]
+rng = random.Random(18)
+batches = []
+if kernel == "pi":
+    for base in (1, 2**31, 2**52, 2**53, 2**54, 2**62):
+        for _ in range(40):
+            x = rng.choice((-1, 1)) * base + rng.randrange(-9000, 9000)
+            dx = rng.choice((1, 2, 3, -1, -2, -3, 4097))
+            n = rng.choice((0, 1, 2, 7, 8, 9, 100, 4096, 8192))
+            batches.append((rng.randrange(1, 10**10), n, x, dx))
+else:
+    for base in (0, 2**31, 2**32, 3037000499, 2**40):
+        for _ in range(60):
+            n = rng.choice((1, 2, 7, 8, 9, 100, 4096, 8192))
+            xs = [rng.choice((-1, 1)) * base + rng.randrange(-9000, 9000)
+                  for _ in range(2)]
+            ds = [rng.choice((1, 2, 7, -1, -3, 2**20)) for _ in range(2)]
+            batches.append((10**9, n, xs[0], ds[0], xs[1], ds[1]))
+lines = subprocess.run([drive, "%s.so" % sys.argv[3]], check=True,
+                       capture_output=True, text=True,
+                       input="".join(" ".join(map(str, b)) + "\n"
+                                     for b in batches)).stdout.splitlines()
+bad = 0 if len(lines) == len(batches) else 1
+for b, line in zip(batches, lines):
+    if kernel == "pi":
+        length, n, x, dx = b
+        h = 1.0 / length
+        want = [h * 4.0 / (1.0 + v * v)
+                for v in (h * (x + t * dx - 0.5) for t in range(n))]
+        got = None if line == "error" else [float.fromhex(v)
+                                            for v in line.split()]
+    else:
+        length, n, x, dx, y, dy = b
+        want = [(x + t * dx) * (y + t * dy) for t in range(n)]
+        if any(not -2**63 <= v < 2**63 for v in want):
+            want = None
+        got = None if line == "error" else [int(v) for v in line.split()]
+    if got != want:
+        bad += 1
+        if bad <= 3:
+            print("# batch %s: got %.200s" % (b, line))
+print("%d batches, %d wrong" % (len(batches), bad))
+sys.exit(bad != 0)
+EOF
+if "$CC" -std=c11 -I"$TOP" -o "$TMP/drive" "$TMP/drive.c" -ldl \
+    >"$TMP/cc.log" 2>&1; then
+	for k in pi product; do
+		if "$PYTHON" "$TMP/drive.py" "$TMP/drive" $k "$EX/$k" \
+		    >"$TMP/drive.out" 2>&1; then
+			ok "$k.so's map() on batches near its limits: $(tail -n 1 "$TMP/drive.out")"
+		else
+			not_ok "$k.so's map() on batches near its limits" \
+			    "$(cat "$TMP/drive.out")"
+		fi
+	done
+else
+	not_ok "the driver of map() builds" "$(cat "$TMP/cc.log")"
+fi
+
+# Kernels that cannot run, built here from a few lines.
 cat >"$TMP/v99.c" <<'EOF'
 /* v99.c - a kernel of an interface version that does not exist */
 #include "mapreduce.h"
