@@ -8,7 +8,7 @@ mkdir "$TMP/bin"
 cp "$TOP/worker" "$TMP/bin/worker"
 long="-w 2 --worker $TMP/bin/worker -r 0:1000000000000 -r 0:1000000000000"
 
-# Issue 18: nothing of the run is left half a second after mpiexec returns.
+# Nothing of the run is left half a second after mpiexec returns.
 left_behind() {
 	sleep 0.5
 	pgrep -f "$TMP/bin/worker" | wc -l
