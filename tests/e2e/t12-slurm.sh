@@ -1,6 +1,7 @@
 #!/bin/sh
 # t12-slurm.sh - the Slurm job scripts and a plain mapreduce under a real Slurm;
-# the job scripts, the PBS one too, fail fast on a program they cannot run
+# the job scripts, the PBS one too, fail fast on a program they cannot run;
+# with --checkpoint, the Slurm ones outlive the time limit by requeues
 #
 # tests/slurm-cluster.sh starts a one-node cluster of this machine (one it
 # left running is reused and left running); the jobs run the build under
@@ -265,27 +266,35 @@ expect_fail "plain mapreduce in salloc, off the job's node: what to do" 1 \
     "^mapreduce: cannot spawn workers from outside the node of Slurm job [0-9]+ .*: mpiexec -n 1 mapreduce ARGS : -n N worker$"
 
 # Past the time limit: both scripts with --checkpoint, in jobs of a
-# 1-minute limit given about 2 minutes of work each.  Slurm warns the
+# 1-minute limit given about 100 s of work each.  Slurm warns the
 # script 20 to 50 s before the limit; the script stops the run and
 # requeues the job, whose next start goes on from the checkpoint.  The
 # work is sized here, from a run of this machine's speed as it is now, for
-# about 2 minutes per job (the two jobs share the 2 cores), so that each must
-# be requeued at least once; CK_WAIT bounds the whole.
+# about 100 s per job (the two jobs share the 2 cores): a start computes
+# for 40 s at most, so each job must be requeued at least once, and one
+# that was not fails.  CK_WAIT bounds the whole.
 CK_WAIT=${CK_WAIT:-420}
 expr='x * 10**30 + y'
-c=10000000
-while :; do
+# calibrate C: ms becomes the time of a run of C elements, 2 workers.
+calibrate() {
 	t0=$(date +%s%N)
-	timeout -k 5 "$RUN_TIMEOUT" "$MR" -w 2 -e "$expr" -r 0:$c -r 7:$((c + 7)) \
+	timeout -k 5 "$RUN_TIMEOUT" "$MR" -w 2 -e "$expr" -r 0:$1 -r 7:$(($1 + 7)) \
 	    >/dev/null 2>"$TMP/calibrate.err"
 	ms=$((($(date +%s%N) - t0) / 1000000))
-	[ "$ms" -ge 1500 ] || [ "$c" -ge 10000000000 ] && break
+}
+calibrate 1000
+start_ms=$ms	# what a run costs besides its elements
+c=10000000
+while calibrate "$c"; [ "$((ms - start_ms))" -lt 2000 ] &&
+    [ "$c" -lt 10000000000 ]; do
 	c=$((c * 4))
 done
-n=$((c * 60000 / (ms > 0 ? ms : 1)))
+ms=$((ms - start_ms))
+n=$((c * 50000 / (ms > 0 ? ms : 1)))
 want_ck="Sum of $expr equals $("$PYTHON" -c "n = $n
 print(10**30 * (n * (n - 1) // 2) + n * (n - 1) // 2 + 7 * n)")"
-echo "# calibration: $c elements in $ms ms with 2 workers: $n elements a job"
+echo "# calibration: $c elements in $ms ms (+ $start_ms ms to start)" \
+    "with 2 workers: $n elements a job"
 
 # ck_state NAME: sets state, restarts and code (status:signal) of job NAME.
 ck_state() {
@@ -345,7 +354,7 @@ for s in spawn mpmd; do
 	    [ "$rising" = "$restarts" ] &&
 	    printf '%s\n' "$want_ck" | cmp -s - "$TMP/$j.out" && [ -z "$left" ]
 	then
-		ok "slurm-$s.sbatch --checkpoint, 1-minute limit, about 2 minutes of work: requeued $restarts times (first at $first s), COMPLETED at $took s, the sum once"
+		ok "slurm-$s.sbatch --checkpoint, 1-minute limit, about 100 s of work: requeued $restarts times (first at $first s), COMPLETED at $took s, the sum once"
 	else
 		not_ok "slurm-$s.sbatch --checkpoint past a 1-minute limit: requeued, COMPLETED, the sum once" \
 		    "expected: $want_ck, after one requeue or more" \
