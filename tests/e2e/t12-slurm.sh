@@ -278,7 +278,7 @@ expr='x * 10**30 + y'
 # calibrate C: ms becomes the time of a run of C elements, 2 workers.
 calibrate() {
 	t0=$(date +%s%N)
-	timeout -k 5 "$RUN_TIMEOUT" "$MR" -w 2 -e "$expr" -r 0:$1 -r 7:$(($1 + 7)) \
+	timeout -k 5 "$RUN_TIMEOUT" "$MR" -w 2 -e "$expr" -r "0:$1" -r "7:$(($1 + 7))" \
 	    >/dev/null 2>"$TMP/calibrate.err"
 	ms=$((($(date +%s%N) - t0) / 1000000))
 }
@@ -313,7 +313,7 @@ for s in slurm-spawn slurm-mpmd; do
 done
 t0=$(date +%s)
 end=$((t0 + CK_WAIT))
-first_spawn= first_mpmd= done_spawn= done_mpmd=
+first_spawn='' first_mpmd='' done_spawn='' done_mpmd=''
 while [ "$(date +%s)" -lt "$end" ]; do
 	for s in spawn mpmd; do
 		eval "[ -n \"\$done_$s\" ]" && continue
