@@ -15,7 +15,8 @@
 #           the node is idle; prints the line to eval for the Slurm commands:
 #           SLURM_CONF=DIR/slurm.conf; export SLURM_CONF
 #           Exit 0 if it started the cluster, 3 if the cluster was already
-#           running here (then it was left as it was), 1 on failure (with the
+#           running here with the same slurm.conf (then it was left as it
+#           was; one with another is restarted), 1 on failure (with the
 #           end of the logs on stderr, and whatever it had started stopped).
 # stop      cancels the cluster's jobs and stops the daemons that start
 #           recorded, by their pids; removes the state directory.
@@ -45,7 +46,12 @@ running() {
 write_config() {
 	mkdir -p "$dir/ctld" "$dir/spool" "$dir/log" || return 1
 	chmod 711 "$dir"	# munged wants its socket's directory searchable
-	cat >"$SLURM_CONF" <<-EOF
+	config >"$SLURM_CONF"
+}
+
+# config: the slurm.conf of the cluster, on stdout.
+config() {
+	cat <<-EOF
 	# One node, this machine; written by tests/slurm-cluster.sh
 	ClusterName=mapreduce
 	SlurmctldHost=$node(127.0.0.1)
@@ -55,7 +61,9 @@ write_config() {
 	SlurmdUser=root
 	AuthType=auth/munge
 	CredType=cred/munge
-	AuthInfo=socket=$dir/munge.socket
+	# A requeued job waits cred_expire + 1 s before it may start again
+	# (default 120 s): 10 s here, for the requeue of t12
+	AuthInfo=socket=$dir/munge.socket,cred_expire=10
 	StateSaveLocation=$dir/ctld
 	SlurmdSpoolDir=$dir/spool
 	SlurmctldPidFile=$dir/slurmctld.pid
@@ -70,8 +78,9 @@ write_config() {
 	ReturnToService=2
 	MailProg=/bin/true
 	SlurmdParameters=config_overrides
-	# Start a batch job when it comes, not up to 3 s later
-	SchedulerParameters=batch_sched_delay=0
+	# Start a batch job when it comes, not up to 3 s later, and a
+	# requeued one within 2 s of its begin time, not up to 60 s later
+	SchedulerParameters=batch_sched_delay=0,sched_interval=2
 	# 2 CPUs whatever the machine has (config_overrides): jobs of 2 tasks
 	NodeName=$node NodeAddr=127.0.0.1 CPUs=2 State=UNKNOWN
 	PartitionName=debug Nodes=$node Default=YES MaxTime=10 State=UP OverSubscribe=YES
@@ -80,8 +89,11 @@ write_config() {
 
 start() {
 	if running slurmctld && running slurmd && answers; then
-		echo "SLURM_CONF=$SLURM_CONF; export SLURM_CONF"
-		return 3
+		if config | cmp -s - "$SLURM_CONF"; then
+			echo "SLURM_CONF=$SLURM_CONF; export SLURM_CONF"
+			return 3
+		fi
+		say "the running cluster has an older slurm.conf: restarting it"
 	fi
 	stop 2>/dev/null	# the leftovers of a cluster that died
 	write_config || return 1

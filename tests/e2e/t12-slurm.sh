@@ -1,6 +1,7 @@
 #!/bin/sh
 # t12-slurm.sh - the Slurm job scripts and a plain mapreduce under a real Slurm;
-# the job scripts, the PBS one too, fail fast on a program they cannot run
+# the job scripts, the PBS one too, fail fast on a program they cannot run;
+# with --checkpoint, the Slurm ones outlive the time limit by requeues
 #
 # tests/slurm-cluster.sh starts a one-node cluster of this machine (one it
 # left running is reused and left running); the jobs run the build under
@@ -263,6 +264,109 @@ timeout -k 5 "$JOB_WAIT" salloc -J "$NAME" -Q -n 1 --time=1 "$MR" "$@" \
 rc=$?
 expect_fail "plain mapreduce in salloc, off the job's node: what to do" 1 \
     "^mapreduce: cannot spawn workers from outside the node of Slurm job [0-9]+ .*: mpiexec -n 1 mapreduce ARGS : -n N worker$"
+
+# Past the time limit: both scripts with --checkpoint, in jobs of a
+# 1-minute limit given about 100 s of work each.  Slurm warns the
+# script 20 to 50 s before the limit; the script stops the run and
+# requeues the job, whose next start goes on from the checkpoint.  The
+# work is sized here, from a run of this machine's speed as it is now, for
+# about 100 s per job (the two jobs share the 2 cores): a start computes
+# for 40 s at most, so each job must be requeued at least once, and one
+# that was not fails.  CK_WAIT bounds the whole.
+CK_WAIT=${CK_WAIT:-420}
+expr='x * 10**30 + y'
+# calibrate C: ms becomes the time of a run of C elements, 2 workers.
+calibrate() {
+	t0=$(date +%s%N)
+	timeout -k 5 "$RUN_TIMEOUT" "$MR" -w 2 -e "$expr" -r "0:$1" -r "7:$(($1 + 7))" \
+	    >/dev/null 2>"$TMP/calibrate.err"
+	ms=$((($(date +%s%N) - t0) / 1000000))
+}
+calibrate 1000
+start_ms=$ms	# what a run costs besides its elements
+c=10000000
+while calibrate "$c"; [ "$((ms - start_ms))" -lt 2000 ] &&
+    [ "$c" -lt 10000000000 ]; do
+	c=$((c * 4))
+done
+ms=$((ms - start_ms))
+n=$((c * 50000 / (ms > 0 ? ms : 1)))
+want_ck="Sum of $expr equals $("$PYTHON" -c "n = $n
+print(10**30 * (n * (n - 1) // 2) + n * (n - 1) // 2 + 7 * n)")"
+echo "# calibration: $c elements in $ms ms (+ $start_ms ms to start)" \
+    "with 2 workers: $n elements a job"
+
+# ck_state NAME: sets state, restarts and code (status:signal) of job NAME.
+ck_state() {
+	info=$(timeout 5 scontrol -o show job "$(cat "$TMP/$1.id")" 2>&1)
+	state=${info#* JobState=}; state=${state%% *}
+	restarts=${info#* Restarts=}; restarts=${restarts%% *}
+	code=${info##* ExitCode=}; code=${code%% *}
+	case $info in *" JobState="*) ;; *) state=LOST ;; esac
+}
+for s in slurm-spawn slurm-mpmd; do
+	mkdir "$TMP/ck-$s"
+	timeout 10 sbatch -J "$NAME" --parsable --time=1 --oversubscribe -n 2 \
+	    --chdir="$TMP/ck-$s" -o "$TMP/ck-$s.out" -e "$TMP/ck-$s.err" \
+	    "$TOP/scripts/$s.sbatch" --checkpoint run.ckpt -e "$expr" \
+	    -r 0:$n -r 7:$((n + 7)) >"$TMP/ck-$s.id" 2>"$TMP/ck-$s.sbatch"
+done
+t0=$(date +%s)
+end=$((t0 + CK_WAIT))
+first_spawn='' first_mpmd='' done_spawn='' done_mpmd=''
+while [ "$(date +%s)" -lt "$end" ]; do
+	for s in spawn mpmd; do
+		eval "[ -n \"\$done_$s\" ]" && continue
+		ck_state "ck-slurm-$s"
+		[ "$restarts" -gt 0 ] 2>/dev/null &&
+		    eval "[ -z \"\$first_$s\" ] && first_$s=$(($(date +%s) - t0))"
+		case $state in
+		PENDING|CONFIGURING|RUNNING|COMPLETING|REQUEUE*|SUSPENDED) ;;
+		*)	eval "done_$s=$(($(date +%s) - t0))"
+			echo "$state $restarts $code" >"$TMP/ck-slurm-$s.end" ;;
+		esac
+	done
+	[ -n "$done_spawn" ] && [ -n "$done_mpmd" ] && break
+	sleep 1
+done
+timeout 5 scancel "$(cat "$TMP/ck-slurm-spawn.id")" \
+    "$(cat "$TMP/ck-slurm-mpmd.id")" 2>/dev/null
+echo "# the jobs took $(($(date +%s) - t0)) s"
+
+# The end of each: COMPLETED, exit 0, after one requeue or more, one line
+# that says so for each, and checkpoints of more and more elements done;
+# the sum once on stdout; and no process left in its directory.
+for s in spawn mpmd; do
+	j=ck-slurm-$s
+	eval "first=\$first_$s took=\$done_$s"
+	read -r state restarts code <"$TMP/$j.end" 2>/dev/null ||
+	    { state="not ended within $CK_WAIT s" restarts=0 code=; }
+	requeues=$(grep -c '^slurm-'"$s"'\.sbatch: job [0-9]*: time limit near: run stopped, checkpoint kept; requeueing the job to go on$' "$TMP/$j.err")
+	dones=$(sed -n 's/^mapreduce: checkpoint run\.ckpt: \([0-9]*\) of '"$n"' elements done; the same command goes on from there$/\1/p' "$TMP/$j.err")
+	rising=$(echo $dones | awk '{ for (i = 2; i <= NF; i++) if ($i <= $(i - 1)) { print "no"; exit } print NF }')
+	left=
+	for p in /proc/[0-9]*; do
+		[ "$(readlink "$p/cwd" 2>/dev/null)" = "$TMP/$j" ] &&
+		    left="$left ${p#/proc/}:$(cat "$p/comm" 2>/dev/null)"
+	done
+	if [ "$state" = COMPLETED ] && [ "$code" = 0:0 ] &&
+	    [ "$restarts" -ge 1 ] && [ "$requeues" -eq "$restarts" ] &&
+	    [ "$rising" = "$restarts" ] &&
+	    printf '%s\n' "$want_ck" | cmp -s - "$TMP/$j.out" && [ -z "$left" ]
+	then
+		ok "slurm-$s.sbatch --checkpoint, 1-minute limit, about 100 s of work: requeued $restarts times (first at $first s), COMPLETED at $took s, the sum once"
+	else
+		not_ok "slurm-$s.sbatch --checkpoint past a 1-minute limit: requeued, COMPLETED, the sum once" \
+		    "expected: $want_ck, after one requeue or more" \
+		    "job: $state, restarts $restarts, exit code $code;" \
+		    "requeue lines $requeues, checkpoints: $(echo $dones);" \
+		    "left:${left:- none}" "$({
+			sed 's/^/sbatch: /' "$TMP/$j.sbatch"
+			sed 's/^/stdout: /' "$TMP/$j.out"
+			sed 's/^/stderr: /' "$TMP/$j.err" | head -n 40
+		    } 2>/dev/null)"
+	fi
+done
 
 left=$(timeout 5 squeue -h -o %i -n "$NAME" 2>&1)
 if [ -z "$left" ]; then
