@@ -218,7 +218,6 @@ main(int argc, char *argv[])
 	send_task(inter, &opt, &ki, (prog != NULL ? MR_TASK_PROGRESS : 0) |
 	    (run.survive ? MR_TASK_SURVIVE : 0));
 	compute(&run);
-	stop_workers(&run);
 	failed = run.failed;
 	if (!failed && pj.fold == NULL &&
 	    (why = partial_check(&result)) != NULL) {
@@ -237,6 +236,11 @@ main(int argc, char *argv[])
 		if ((value = partial_format(&result)) == NULL)
 			transport_fail("out of memory");
 	}
+	/*
+	 * Only now: stopped workers wait for the disconnect inside MPI,
+	 * spinning on the cores that the digits of a huge result need.
+	 */
+	stop_workers(&run);
 	if (prog != NULL)
 		progress_finish(prog, run.res);
 	/* The disconnect waits for every worker: still timed. */
