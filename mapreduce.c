@@ -54,6 +54,7 @@ struct run {
 	struct mr_result *in;	/* in[k]: where worker k's next one lands */
 	MPI_Request *reqs;	/* k: worker k's next result; W + k: its
 				   sentinel (common.h) */
+	int *done, *errs;	/* transport_wait_some()'s, 2W each */
 	char *lost;		/* lost[k]: worker k is gone */
 	char *ended;		/* ended[k]: worker k said its last */
 	int nlost;
@@ -106,6 +107,7 @@ static int	merge(struct run *r, int k, const unsigned char *bytes);
 static void	note_failure(struct run *r, int k, const unsigned char *bytes);
 static void	lose(struct run *r, int k, int rc);
 static void	stop_workers(struct run *r);
+static int	take_some(struct run *r, long tick_ns);
 static int	all_lost(const struct run *r);
 static const char *status_text(int status);
 static double	seconds_since(const struct timespec *t0);
@@ -267,6 +269,8 @@ main(int argc, char *argv[])
 	free(run.reqs);
 	free(run.lost);
 	free(run.ended);
+	free(run.done);
+	free(run.errs);
 	free(run.fail_line);
 	free(ki.spec);
 	free(ki.name);
@@ -458,8 +462,11 @@ run_init(struct run *r, int nworkers)
 	r->reqs = calloc((size_t)nworkers * 2, sizeof(*r->reqs));
 	r->lost = calloc((size_t)nworkers, 1);
 	r->ended = calloc((size_t)nworkers, 1);
+	r->done = calloc((size_t)nworkers * 2, sizeof(*r->done));
+	r->errs = calloc((size_t)nworkers * 2, sizeof(*r->errs));
 	if (r->res == NULL || r->in == NULL || r->reqs == NULL ||
-	    r->lost == NULL || r->ended == NULL)
+	    r->lost == NULL || r->ended == NULL || r->done == NULL ||
+	    r->errs == NULL)
 		transport_fail("out of memory");
 }
 
@@ -636,46 +643,52 @@ append_u64(char *line, size_t n, size_t len, uint64_t v)
 static void
 compute(struct run *r)
 {
-	int *done, *errs, n, i, k, W = r->nworkers;
+	int k, rc, W = r->nworkers;
 
-	done = calloc((size_t)W * 2, sizeof(*done));
-	errs = calloc((size_t)W * 2, sizeof(*errs));
-	if (done == NULL || errs == NULL)
-		transport_fail("out of memory");
 	for (k = 0; k < W; k++) {
 		r->reqs[k] = r->reqs[W + k] = MPI_REQUEST_NULL;
-		if ((i = transport_post_result(r->inter, k, &r->in[k],
+		if ((rc = transport_post_result(r->inter, k, &r->in[k],
 		    &r->reqs[k])) != MPI_SUCCESS ||
-		    (i = transport_post_sentinel(r->inter, k,
+		    (rc = transport_post_sentinel(r->inter, k,
 		    &r->reqs[W + k])) != MPI_SUCCESS)
-			lose(r, k, i);
+			lose(r, k, rc);
 	}
 	for (k = 0; k < W; k++)
 		fill(r, k);
 	while (!r->failed && !sched_idle(r->sched)) {
-		n = transport_wait_some(2 * W, r->reqs, done, errs,
-		    r->journal != NULL ? TICK_NS : 0);
+		if (take_some(r, r->journal != NULL ? TICK_NS : 0) == 0 &&
+		    all_lost(r))
+			break;		/* nothing left to wait for */
 		if (r->journal != NULL && journal_tick(r->journal) == -1) {
 			warn("checkpoint %s", r->path);
 			r->failed = 1;
 		}
-		for (i = 0; i < n && !r->failed; i++) {
-			k = done[i] % W;
-			if (errs[i] != MPI_SUCCESS || done[i] >= W)
-				lose(r, k, errs[i] != MPI_SUCCESS ? errs[i] :
-				    MPI_ERR_OTHER);
-			else
-				take_result(r, k);
-		}
-		if (n == 0 && all_lost(r))
-			break;		/* nothing left to wait for */
 	}
 	if (!r->failed && r->fail_line != NULL) {
 		warnx("%s", r->fail_line);
 		r->failed = 1;
 	}
-	free(done);
-	free(errs);
+}
+
+/*
+ * Wait for what comes next (tick_ns at most, when not 0), and take it all:
+ * results, or workers lost.  Returns how many came.
+ */
+static int
+take_some(struct run *r, long tick_ns)
+{
+	int n, i, k, W = r->nworkers;
+
+	n = transport_wait_some(2 * W, r->reqs, r->done, r->errs, tick_ns);
+	for (i = 0; i < n; i++) {
+		k = r->done[i] % W;
+		if (r->errs[i] != MPI_SUCCESS || r->done[i] >= W)
+			lose(r, k, r->errs[i] != MPI_SUCCESS ? r->errs[i] :
+			    MPI_ERR_OTHER);
+		else
+			take_result(r, k);
+	}
+	return n;
 }
 
 /* Send worker k blocks while it has room and there are any. */
@@ -711,6 +724,7 @@ take_result(struct run *r, int k)
 		warnx("worker %d speaks protocol %u, not %d: a worker from"
 		    " another build?", k, in->version, MR_PROTOCOL_VERSION);
 		r->failed = 1;
+		r->ended[k] = 1;	/* no last word to wait for */
 		return;
 	}
 	if ((bytes = malloc(in->size > 0 ? in->size : 1)) == NULL)
@@ -727,7 +741,7 @@ take_result(struct run *r, int k)
 	r->res[k] = *in;
 	if (in->count == 0)
 		r->ended[k] = 1;	/* its last word */
-	else if (r->stopping)
+	else if (r->stopping || r->failed)
 		;			/* a block past the end: dropped */
 	else if (sched_finished(r->sched, k, in->first, in->count,
 	    in->block_ns) == -1) {
@@ -739,10 +753,11 @@ take_result(struct run *r, int k)
 	else
 		note_failure(r, k, bytes);
 	free(bytes);
-	if (!r->failed && !r->ended[k] && (rc = transport_post_result(r->inter,
-	    k, &r->in[k], &r->reqs[k])) != MPI_SUCCESS)
+	if (!r->ended[k] && (rc = transport_post_result(r->inter, k, &r->in[k],
+	    &r->reqs[k])) != MPI_SUCCESS)
 		lose(r, k, rc);
-	fill(r, k);
+	if (!r->failed)
+		fill(r, k);
 }
 
 /* A block's partial result into the run's, and into the checkpoint. */
@@ -858,45 +873,21 @@ lose(struct run *r, int k, int rc)
 static void
 stop_workers(struct run *r)
 {
-	int *done, *errs, n, i, k, W = r->nworkers, left, rc;
+	int k, W = r->nworkers, left, rc;
 
 	r->stopping = 1;
 	for (k = 0; k < W; k++)
 		if (!r->lost[k] && (rc = transport_send_stop(r->inter, k,
 		    r->failed, (unsigned)r->nlost)) != MPI_SUCCESS)
 			lose(r, k, rc);
-	done = calloc((size_t)W * 2, sizeof(*done));
-	errs = calloc((size_t)W * 2, sizeof(*errs));
-	if (done == NULL || errs == NULL)
-		transport_fail("out of memory");
 	for (;;) {
 		for (left = 0, k = 0; k < W; k++)
 			left += !r->lost[k] && !r->ended[k];
-		if (left == 0)
+		if (left == 0 || take_some(r, 0) == 0)
 			break;
-		/* a result receive that ended: its reqs[k] is null */
-		for (k = 0; k < W; k++)
-			if (!r->lost[k] && !r->ended[k] &&
-			    r->reqs[k] == MPI_REQUEST_NULL &&
-			    (rc = transport_post_result(r->inter, k,
-			    &r->in[k], &r->reqs[k])) != MPI_SUCCESS)
-				lose(r, k, rc);
-		if ((n = transport_wait_some(2 * W, r->reqs, done, errs, 0)) ==
-		    0)
-			break;
-		for (i = 0; i < n; i++) {
-			k = done[i] % W;
-			if (errs[i] != MPI_SUCCESS || done[i] >= W)
-				lose(r, k, errs[i] != MPI_SUCCESS ? errs[i] :
-				    MPI_ERR_OTHER);
-			else
-				take_result(r, k);
-		}
 	}
 	for (k = 0; k < 2 * W; k++)
 		transport_cancel(&r->reqs[k]);
-	free(done);
-	free(errs);
 }
 
 static int

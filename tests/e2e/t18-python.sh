@@ -287,9 +287,10 @@ fi
 pkill -9 -f "$TMP/bin/" 2>/dev/null
 
 # Signals while the workers run Python.  Python's own handlers are not
-# installed: SIGINT to a worker kills it (the guard's line), where
-# Python's handler would raise KeyboardInterrupt in FUNC; SIGTERM to
-# mpiexec ends the run as without Python.
+# installed: SIGTERM to a worker kills it (the guard's line), where
+# Python's would raise in FUNC (SIGINT, which mpiexec passes on to every
+# process, workers leave to the manager); SIGTERM to mpiexec ends the run
+# as without Python.
 for target in worker mpiexec; do
 	"$MPIEXEC" -n 1 "$MR" -w 2 --worker "$TMP/bin/worker" \
 	    -k "$TMP/f.py:forever" -r 0:10 >"$TMP/out" 2>"$TMP/err" &
@@ -305,12 +306,12 @@ for target in worker mpiexec; do
 		for p in $pids; do
 			pp=$(ps -o ppid= -p "$p" | tr -d ' ')
 			if echo "$pids" | grep -qx "$pp"; then
-				kill -INT "$p"
+				kill -TERM "$p"
 				break
 			fi
 		done
 		want=1
-		pattern="^mapreduce: worker [01] \\(pid [0-9]+ on [^ ]+\\) running Python function 'forever' was killed by signal 2 \\([A-Za-z ]+\\) before its work was done; run abandoned\$"
+		pattern="^mapreduce: worker [01] \\(pid [0-9]+ on [^ ]+\\) running Python function 'forever' was killed by signal 15 \\([A-Za-z ]+\\) before its work was done; run abandoned\$"
 	else
 		kill -TERM "$pid"
 		want=143
