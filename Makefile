@@ -221,7 +221,7 @@ check-random: all
 # rebuilds the tree with these flags (the next plain make rebuilds it back).
 SANITIZE = -fsanitize=address,undefined -fno-sanitize-recover=all
 check-sanitize:
-	ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:suppressions='$(CURDIR)/tests/asan.supp' \
 	LSAN_OPTIONS=suppressions='$(CURDIR)/tests/lsan.supp':print_suppressions=0 \
 	UBSAN_OPTIONS=print_stacktrace=1 EXPR_COUNT=60 \
 	    $(MAKE) CFLAGS='-O1 -g -fno-omit-frame-pointer $(SANITIZE)' \

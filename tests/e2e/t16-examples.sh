@@ -229,7 +229,13 @@ for b, line in zip(batches, lines):
 print("%d batches, %d wrong" % (len(batches), bad))
 sys.exit(bad != 0)
 EOF
-if "$CC" -std=c11 -I"$TOP" -o "$TMP/drive" "$TMP/drive.c" -ldl \
+# Kernels built by make check-sanitize need the sanitizers' runtime first
+# in the process that loads them: the driver is built with them too.
+san=
+ldd "$EX/pi.so" 2>/dev/null | grep -q libasan &&
+    san="-fsanitize=address,undefined"
+# shellcheck disable=SC2086
+if "$CC" -std=c11 $san -I"$TOP" -o "$TMP/drive" "$TMP/drive.c" -ldl \
     >"$TMP/cc.log" 2>&1; then
 	for k in pi product; do
 		if "$PYTHON" "$TMP/drive.py" "$TMP/drive" $k "$EX/$k" \
