@@ -102,7 +102,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		CHECK(o.workers == 0 ||
 		    (o.workers >= 1 && o.workers <= CLI_WORKERS_MAX));
 		CHECK(o.worker == NULL || o.worker[0] != '\0');
-		CHECK(o.map >= MR_MAP_PRODUCT && o.map <= MR_MAP_EXPR);
+		CHECK(o.map >= MR_MAP_PRODUCT && o.map <= MR_MAP_PYTHON);
 		CHECK((o.map == MR_MAP_EXPR) == (o.expr != NULL));
 		for (k = 0; o.expr != NULL && k < o.nranges; k++) {
 			CHECK(o.names[k] != NULL && o.names[k][0] != '\0');
