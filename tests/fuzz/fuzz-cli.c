@@ -109,8 +109,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			for (j = k + 1; j < o.nranges; j++)
 				CHECK(strcmp(o.names[k], o.names[j]) != 0);
 		}
-		CHECK(o.reduce >= MR_REDUCE_SUM && o.reduce <= MR_REDUCE_MAX);
-		CHECK((o.map == MR_MAP_KERNEL) == (o.kernel != NULL));
+		CHECK(o.reduce >= MR_REDUCE_SUM && o.reduce <= MR_REDUCE_PYTHON);
+		CHECK((o.reduce == MR_REDUCE_PYTHON) == (o.pyreduce != NULL));
+		CHECK((o.map == MR_MAP_KERNEL || o.map == MR_MAP_PYTHON) ==
+		    (o.kernel != NULL));
 		CHECK(o.kernel == NULL || o.kernel[0] != '\0');
 		CHECK(o.symbol == NULL || o.symbol[0] != '\0');
 		CHECK(o.map != MR_MAP_SQUARE || o.nranges == 1);
