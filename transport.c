@@ -29,6 +29,7 @@ static void	wait_sleeping(MPI_Request *req, const char *what);
 static void	wait_status(MPI_Request *req, MPI_Status *st, const char *what);
 static int	wait_rc(MPI_Request *req, MPI_Status *st);
 static int	all_null(int n, const MPI_Request *reqs);
+static void	back_off(long *ns);
 static void	die_with_parent(void);
 static void	abort_quietly(int code, int pause) __attribute__((noreturn));
 static void	on_signal(int sig);
@@ -367,7 +368,6 @@ int
 transport_wait_some(int n, MPI_Request *reqs, int *done, int *errs,
     long tick_ns)
 {
-	struct timespec ts = { 0, 0 };
 	MPI_Status *st;
 	long ns = WAIT_MIN_NS, waited = 0;
 	int rc, count, i;
@@ -386,11 +386,8 @@ transport_wait_some(int n, MPI_Request *reqs, int *done, int *errs,
 			break;
 		if (wait_fn != NULL)
 			wait_fn(wait_arg);
-		ts.tv_nsec = ns;
-		nanosleep(&ts, NULL);
 		waited += ns;
-		if (ns < WAIT_MAX_NS)
-			ns *= 2;
+		back_off(&ns);
 	}
 	for (i = 0; i < count; i++)
 		errs[i] = rc == MPI_ERR_IN_STATUS ? st[i].MPI_ERROR :
@@ -403,7 +400,6 @@ int
 transport_recv_bytes(MPI_Comm inter, int worker, void *buf, size_t len,
     MPI_Request *sentinel)
 {
-	struct timespec ts = { 0, 0 };
 	MPI_Request req;
 	long ns = WAIT_MIN_NS;
 	int rc, done = 0, dead = 0;
@@ -423,10 +419,7 @@ transport_recv_bytes(MPI_Comm inter, int worker, void *buf, size_t len,
 			abandoned = 1;	/* req stays: see transport_disconnect() */
 			return rc != MPI_SUCCESS ? rc : MPI_ERR_OTHER;
 		}
-		ts.tv_nsec = ns;
-		nanosleep(&ts, NULL);
-		if (ns < WAIT_MAX_NS)
-			ns *= 2;
+		back_off(&ns);
 	}
 }
 
@@ -474,7 +467,6 @@ int
 transport_next_block(MPI_Comm inter, struct mr_block *b,
     struct mr_stop *stop)
 {
-	struct timespec ts = { 0, 0 };
 	MPI_Request req;
 	long ns = WAIT_MIN_NS;
 	int done = 0;
@@ -491,10 +483,7 @@ transport_next_block(MPI_Comm inter, struct mr_block *b,
 			*stop = stop_word;
 			return 0;
 		}
-		ts.tv_nsec = ns;
-		nanosleep(&ts, NULL);
-		if (ns < WAIT_MAX_NS)
-			ns *= 2;
+		back_off(&ns);
 	}
 }
 
@@ -623,7 +612,6 @@ wait_status(MPI_Request *req, MPI_Status *st, const char *what)
 static int
 wait_rc(MPI_Request *req, MPI_Status *st)
 {
-	struct timespec ts = { 0, 0 };
 	long ns = WAIT_MIN_NS;
 	int done = 0, rc;
 
@@ -632,10 +620,7 @@ wait_rc(MPI_Request *req, MPI_Status *st)
 			return rc;
 		if (wait_fn != NULL)
 			wait_fn(wait_arg);
-		ts.tv_nsec = ns;
-		nanosleep(&ts, NULL);
-		if (ns < WAIT_MAX_NS)
-			ns *= 2;
+		back_off(&ns);
 	}
 }
 
@@ -648,4 +633,18 @@ all_null(int n, const MPI_Request *reqs)
 		if (reqs[i] != MPI_REQUEST_NULL)
 			return 0;
 	return 1;
+}
+
+/*
+ * Between two tests: sleep *ns, and double it for the next time, from
+ * WAIT_MIN_NS up to WAIT_MAX_NS (see wait_status()).
+ */
+static void
+back_off(long *ns)
+{
+	struct timespec ts = { 0, *ns };
+
+	nanosleep(&ts, NULL);
+	if (*ns < WAIT_MAX_NS)
+		*ns *= 2;
 }
