@@ -188,7 +188,7 @@ void
 guard_fault(int index, uint32_t blocks)
 {
 	const char *spec;
-	char *how, *at;
+	char *how, *at, word[8];
 	long k, n = 1;
 
 	if ((spec = getenv("MAPREDUCE_FAULT")) == NULL)
@@ -201,17 +201,20 @@ guard_fault(int index, uint32_t blocks)
 		n = strtol(at + 1, NULL, 10);
 	if (n != (long)blocks)
 		return;
-	if (strncmp(how, "exit", 4) == 0)
+	/* HOW alone, without its @N */
+	snprintf(word, sizeof(word), "%.*s", (int)(at != NULL ? at - how :
+	    (long)strlen(how)), how);
+	if (strcmp(word, "exit") == 0)
 		_exit(3);
-	if (strncmp(how, "abort", 5) == 0)
+	if (strcmp(word, "abort") == 0)
 		abort();
-	if (strncmp(how, "kill", 4) == 0)
+	if (strcmp(word, "kill") == 0)
 		raise(SIGKILL);
-	if (strncmp(how, "segv", 4) == 0) {
+	if (strcmp(word, "segv") == 0) {
 		signal(SIGSEGV, SIG_DFL);	/* a sanitizer's handler */
 		raise(SIGSEGV);
 	}
-	if (strncmp(how, "hang", 4) == 0)
+	if (strcmp(word, "hang") == 0)
 		for (;;)
 			pause();
 }
