@@ -717,7 +717,8 @@ static void
 take_result(struct run *r, int k)
 {
 	struct mr_result *in = &r->in[k];
-	unsigned char *bytes = NULL;
+	const unsigned char *bytes = in->inline_bytes;
+	unsigned char *apart = NULL;
 	int rc;
 
 	if (in->magic != MR_MAGIC || in->version != MR_PROTOCOL_VERSION) {
@@ -727,16 +728,17 @@ take_result(struct run *r, int k)
 		r->ended[k] = 1;	/* no last word to wait for */
 		return;
 	}
-	if ((bytes = malloc(in->size > 0 ? in->size : 1)) == NULL)
-		transport_fail("worker %d: out of memory for a partial result"
-		    " of %" PRIu64 " bytes", k, in->size);
-	if (in->size <= MR_INLINE)
-		memcpy(bytes, in->inline_bytes, in->size);
-	else if ((rc = transport_recv_bytes(r->inter, k, bytes, in->size,
-	    &r->reqs[r->nworkers + k])) != MPI_SUCCESS) {
-		free(bytes);
-		lose(r, k, rc);
-		return;
+	if (in->size > MR_INLINE) {	/* it follows: common.h, step 4 */
+		if ((apart = malloc(in->size)) == NULL)
+			transport_fail("worker %d: out of memory for a partial"
+			    " result of %" PRIu64 " bytes", k, in->size);
+		if ((rc = transport_recv_bytes(r->inter, k, apart, in->size,
+		    &r->reqs[r->nworkers + k])) != MPI_SUCCESS) {
+			free(apart);
+			lose(r, k, rc);
+			return;
+		}
+		bytes = apart;
 	}
 	r->res[k] = *in;
 	if (in->count == 0)
@@ -752,7 +754,7 @@ take_result(struct run *r, int k)
 		r->failed = merge(r, k, bytes);
 	else
 		note_failure(r, k, bytes);
-	free(bytes);
+	free(apart);
 	if (!r->ended[k] && (rc = transport_post_result(r->inter, k, &r->in[k],
 	    &r->reqs[k])) != MPI_SUCCESS)
 		lose(r, k, rc);
@@ -769,6 +771,7 @@ merge(struct run *r, int k, const unsigned char *bytes)
 	    in->size };
 	sigset_t stops, old;
 	char *why;
+	int rc;
 
 	if (r->pj != NULL ? r->pj->py->merge(r->pj->fold, bytes, in->size) ==
 	    -1 : partial_merge(r->result, in->flags, bytes, in->size) == -1) {
@@ -785,11 +788,12 @@ merge(struct run *r, int k, const unsigned char *bytes)
 	sigemptyset(&stops);
 	sigaddset(&stops, SIGINT);
 	sigaddset(&stops, SIGTERM);
+	sigaddset(&stops, SIGHUP);
 	sigaddset(&stops, SIGALRM);
 	sigprocmask(SIG_BLOCK, &stops, &old);
-	k = journal_append(r->journal, &rec);
+	rc = journal_append(r->journal, &rec);
 	sigprocmask(SIG_SETMASK, &old, NULL);
-	if (k == -1) {
+	if (rc == -1) {
 		warn("checkpoint %s", r->path);
 		return 1;
 	}

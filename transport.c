@@ -139,16 +139,17 @@ on_signal(int sig)
 		stop_fn(sig);
 	if (sig == SIGALRM)
 		abort_quietly(TRANSPORT_EXIT_TIMEOUT, 1);
-	abort_quietly(128 + sig, 0);
+	abort_quietly(128 + sig, sig == SIGINT);
 }
 
 /*
  * MPI_Abort prints a line of its own ("application called MPI_Abort...")
  * after ours; it says nothing more, so stderr goes to /dev/null first.
  * A pause gives hydra time to forward our line: without it, 1 run in 6
- * lost it, as mpiexec exited first.  Not after SIGINT or SIGTERM, which
- * hydra also sends to the workers: the abort must come before hydra sees
- * them die, or it prints a page of its own.
+ * lost it, as mpiexec exited first.  Not after SIGTERM or SIGHUP, which
+ * hydra may also send to the workers: the abort must come before hydra
+ * sees them die, or it prints a page of its own.  SIGINT, which hydra
+ * passes on to every process, workers ignore (guard.c): it gets the pause.
  */
 static void
 abort_quietly(int code, int pause)

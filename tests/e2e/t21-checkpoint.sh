@@ -111,8 +111,8 @@ rm -f "$CK"
 # 2. Interruptions, each at a moment of its own, then the rest.
 for how in term int kill-manager kill-worker term; do
 	rm -f "$CK"
-	rand 1500
-	ms=$((1000 + r))
+	rand 1000
+	ms=$((800 + r))
 	sched=static
 	rand 2
 	[ "$r" -eq 1 ] && sched=dynamic
