@@ -240,9 +240,12 @@ while [ "$round" -lt "$REPEAT" ]; do
 	half=$(calc "$(tail -n 1 "$tmp/r14.full.times") / 2")
 	rm -f "$tmp/ckpt"
 	# Not through ours(): a function in the background is a subshell,
-	# which ignores SIGINT; timeout passes it on to mpiexec.
+	# which ignores SIGINT; timeout passes it on to mpiexec, once with
+	# --foreground (else to its process group too, and a second SIGINT
+	# is hydra's order to kill the run at once: exit 255, 2 rounds in 3).
 	# shellcheck disable=SC2086	# $r is a list of arguments
-	timeout "$TIMEOUT" "$MPIEXEC" -n 1 -usize 3 "$BIN/mapreduce" -w 2 \
+	timeout --foreground "$TIMEOUT" "$MPIEXEC" -n 1 -usize 3 \
+	    "$BIN/mapreduce" -w 2 \
 	    --checkpoint "$tmp/ckpt" $r >"$tmp/r14.cut.out" \
 	    2>"$tmp/r14.cut.err" &
 	pid=$!
