@@ -255,12 +255,12 @@ main(int argc, char *argv[])
 	if (!failed)
 		output_result(&opt, &(struct result){ value, pj.fold != NULL ?
 		    ki.doubles : partial_is_double(&result), opt.kernel != NULL ?
-		    ki.spec : NULL, ki.name, nworkers, seconds_since(&t0),
-		    noun });
+		    ki.spec : NULL, ki.name, nworkers, run.nlost,
+		    seconds_since(&t0), noun });
 	free(value);
 	free(noun);
 	if (opt.verbose)
-		output_statistics(run.res, nworkers);
+		output_statistics(run.res, run.lost, nworkers);
 	partial_free(&result);
 	pyload_release(&pj);
 	sched_free(run.sched);

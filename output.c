@@ -128,10 +128,11 @@ print_result(const struct options *o, const struct result *r)
 		    j > 0 ? ", " : "", o->ranges[j].start, o->ranges[j].stop,
 		    o->ranges[j].step);
 	printf("], \"type\": \"%s\", \"result\": \"%s\", \"workers\": %d,"
-	    " \"elements\": %" PRIu64 ", \"schedule\": \"%s\","
-	    " \"seconds\": %.6f}\n", r->doubles ? "double" : "integer",
-	    r->value, r->workers, o->length, o->schedule == MR_SCHEDULE_DYNAMIC ?
-	    "dynamic" : "static", r->seconds);
+	    " \"workers_lost\": %d, \"elements\": %" PRIu64 ","
+	    " \"schedule\": \"%s\", \"seconds\": %.6f}\n",
+	    r->doubles ? "double" : "integer", r->value, r->workers, r->lost,
+	    o->length, o->schedule == MR_SCHEDULE_DYNAMIC ? "dynamic" :
+	    "static", r->seconds);
 }
 
 /* A kernel's name in the sentence: control characters as \xHH. */
@@ -234,21 +235,25 @@ print_expr(const char *s)
 }
 
 void
-output_statistics(const struct mr_result *res, int nworkers)
+output_statistics(const struct mr_result *res, const char *lost,
+    int nworkers)
 {
 	double s, max = 0, total = 0;
-	int k;
+	int k, left = 0;
 
 	for (k = 0; k < nworkers; k++) {
 		s = (double)res[k].nanoseconds / 1e9;
 		warnx("worker %d: %" PRIu64 " elements in %" PRIu32 " block%s,"
-		    " %.3f s", k, res[k].elements, res[k].blocks,
-		    res[k].blocks == 1 ? "" : "s", s);
+		    " %.3f s%s", k, res[k].elements, res[k].blocks,
+		    res[k].blocks == 1 ? "" : "s", s, lost[k] ? ", then lost" :
+		    "");
+		if (lost[k])
+			continue;	/* its share went to the others */
+		left++;
 		total += s;
 		if (s > max)
 			max = s;
 	}
 	warnx("imbalance: the slowest worker took %.2f times the mean",
-	    total > 0 ? max * nworkers / total : 1.0);
+	    total > 0 ? max * left / total : 1.0);
 }
-

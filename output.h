@@ -13,6 +13,7 @@ struct result {
 	const char *kernel;	/* -k's "PATH\0SYMBOL\0", or NULL */
 	const char *values;	/* what the kernel calls its values */
 	int workers;
+	int lost;		/* workers lost on the way (survived) */
 	double seconds;		/* wall time of the whole run */
 	const char *noun;	/* -R FILE.py:FUNC's word for the sentence */
 };
@@ -42,7 +43,8 @@ int	output_check_stdout(void);
  */
 void	output_result(const struct options *o, const struct result *r);
 
-/* -v: what each worker did and how evenly, on stderr. */
-void	output_statistics(const struct mr_result *res, int nworkers);
+/* -v: what each worker did, which were lost, and how evenly, on stderr. */
+void	output_statistics(const struct mr_result *res, const char *lost,
+	    int nworkers);
 
 #endif /* MR_OUTPUT_H */

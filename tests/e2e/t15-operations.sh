@@ -115,6 +115,7 @@ assert o["map"] == "sum" and o["reduce"] == "max", o
 assert o["result"] == str(want), o
 assert o["ranges"] == [[1, 101, 1], [-5, 95, 1]], o
 assert o["workers"] == 3 and o["elements"] == 100, o
+assert o["workers_lost"] == 0, o
 assert o["type"] == "integer" and o["kernel"] is None, o
 assert o["schedule"] == "static" and 0 < o["seconds"] < 60, o
 PY

@@ -85,6 +85,26 @@ MAPREDUCE_FAULT=1:kill timeout -k 5 "$RUN_TIMEOUT" "$MRC" -w 3 \
 rc=$?
 survived "plain start: worker 1 killed" "$sq" 1 kill
 
+# What a survived run says of the lost worker: JSON and -v.
+MAPREDUCE_FAULT=1:kill timeout -k 5 "$RUN_TIMEOUT" "$MRC" -w 3 -v \
+    --format json -r 0:$n -r 0:$n >"$TMP/out" 2>"$TMP/err"
+rc=$?
+if [ "$rc" -eq 0 ] && "$PYTHON" - "$TMP/out" "$sq" <<'PY' &&
+import json, sys
+o = json.load(open(sys.argv[1]))
+assert o["result"] == sys.argv[2], o
+assert o["workers"] == 3 and o["workers_lost"] == 1, o
+PY
+    [ "$(grep -c '^mapreduce: worker [0-2]: .*, then lost$' "$TMP/err")" \
+    -eq 1 ] &&
+    grep -q '^mapreduce: worker 1: .*, then lost$' "$TMP/err" &&
+    grep -q '^mapreduce: imbalance: ' "$TMP/err"; then
+	ok "worker 1 lost: JSON's workers_lost is 1, -v says 'then lost'"
+else
+	not_ok "worker 1 lost: JSON's workers_lost, -v" "$(describe_run)"
+fi
+pkill -9 -f "$TMP/bin/" 2>/dev/null
+
 # Integers past 2^128: the product of squares, factorial(20000) squared.
 want=$("$PYTHON" -c "import math, sys
 sys.set_int_max_str_digits(0)
