@@ -38,6 +38,7 @@
 #define ARGS_FILE	"MAPREDUCE_ARGS_FILE"	/* many arguments */
 #define ARGS_MAX	256	/* arguments beyond go through ARGS_FILE */
 #define STOP_GRACE_S	10	/* then SIGKILL, after a signal */
+#define SWEEP_ROUNDS	100	/* of 10 ms: orphans come up to us */
 #define TICK_NS		100000000	/* the parent's poll: 100 ms */
 #define SURVIVE_DEPTH	8	/* mpiexec is at most that far up */
 #define LATE_MAX	65536	/* stderr kept after a signal */
@@ -81,8 +82,11 @@ static void	exec_mpiexec(char **args, const sigset_t *mask,
 		    __attribute__((noreturn));
 static pid_t	spawn_mpiexec(char **args, const sigset_t *mask,
 		    const sigset_t *def, int *out, int *errfd);
+static void	stop(pid_t pid, struct pollfd *out, struct capture *c,
+		    const char *token);
+static void	sweep(void);
 static int	collect(pid_t pid, int outfd, int errfd, const sigset_t *mask,
-		    struct capture *c);
+		    struct capture *c, const char *token);
 static void	take(struct pollfd *p, struct capture *c);
 static void	finish(const char *mpiexec, const char *token, int status,
 		    const struct capture *c) __attribute__((noreturn));
@@ -635,6 +639,9 @@ supervise(char **args, const char *token)
 	}
 	sigprocmask(SIG_BLOCK, &block, &old);
 	output_release_stdout();	/* for the result alone */
+#ifdef __linux__
+	prctl(PR_SET_CHILD_SUBREAPER, 1);	/* for sweep() */
+#endif
 	if ((pid = spawn_mpiexec(args, &old, &block, &outfd, &errfd)) == -1) {
 		if (args_file[0] != '\0')
 			unlink(args_file);
@@ -643,7 +650,8 @@ supervise(char **args, const char *token)
 		print_command(args);
 		exit(1);
 	}
-	finish(args[0], token, collect(pid, outfd, errfd, &old, &out), &out);
+	finish(args[0], token, collect(pid, outfd, errfd, &old, &out, token),
+	    &out);
 }
 
 /* " mpiexec ARGS...\n" on stderr, as a shell reads it back. */
@@ -753,11 +761,12 @@ exec_mpiexec(char **args, const sigset_t *mask, const sigset_t *def,
  * which then has the time to say how much its checkpoint keeps, where
  * SIGTERM makes hydra kill the run at once; and it takes a second SIGINT
  * as an order to abort by force, with a page of trace.  We exit with the
- * signal we got.  Returns mpiexec's wait status.
+ * signal we got.  Whatever of the run outlives mpiexec is killed.  Returns
+ * mpiexec's wait status.
  */
 static int
 collect(pid_t pid, int outfd, int errfd, const sigset_t *mask,
-    struct capture *c)
+    struct capture *c, const char *token)
 {
 	struct timespec tick = { 0, TICK_NS }, zero = { 0, 0 };
 	struct pollfd pfd[2] = { { outfd, POLLIN, 0 }, { errfd, POLLIN, 0 } };
@@ -769,7 +778,7 @@ collect(pid_t pid, int outfd, int errfd, const sigset_t *mask,
 		if (n == -1 && errno != EINTR)
 			err(1, "ppoll");
 		if (stop_signal != 0 && stopped == 0) {
-			kill(pid, SIGINT);
+			stop(pid, &pfd[0], c, token);
 			stopped = time(NULL);
 		} else if (stopped != 0 && time(NULL) - stopped > STOP_GRACE_S)
 			kill(-pid, SIGKILL);
@@ -784,11 +793,63 @@ collect(pid_t pid, int outfd, int errfd, const sigset_t *mask,
 	}
 	while (!exited && waitpid(pid, &status, 0) == -1 && errno == EINTR)
 		;
+	sweep();
 	if (pfd[0].fd != -1)
 		close(pfd[0].fd);
 	if (pfd[1].fd != -1)
 		close(pfd[1].fd);
 	return status;
+}
+
+/*
+ * Stop the run: SIGINT to mpiexec, once the manager has said that it runs
+ * (token); before, there is nothing to say or keep, and hydra, still
+ * starting, loses a SIGINT or leaves its proxies behind: SIGKILL.
+ */
+static void
+stop(pid_t pid, struct pollfd *out, struct capture *c, const char *token)
+{
+	if (poll(out, 1, 0) > 0)
+		take(out, c);
+	if (find_line(c, token) != NULL)
+		kill(pid, SIGINT);
+	else
+		kill(-pid, SIGKILL);
+}
+
+/*
+ * Kill what is left below us once mpiexec is gone: hydra's proxies put
+ * themselves in sessions of their own, and as the subreaper of the run,
+ * we are the parent of any that mpiexec left, and in turn of what each
+ * leaves.  After a run that ended well, there is none.
+ */
+static void
+sweep(void)
+{
+#ifdef __linux__
+	struct timespec tick = { 0, 10000000 };		/* 10 ms */
+	char path[64], buf[4096], *p, *end;
+	ssize_t n;
+	long child;
+	int round, fd;
+
+	snprintf(path, sizeof(path), "/proc/self/task/%ld/children",
+	    (long)getpid());
+	for (round = 0; round < SWEEP_ROUNDS; round++) {
+		while (waitpid(-1, NULL, WNOHANG) > 0)
+			;
+		if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+			return;		/* no way to know */
+		n = read(fd, buf, sizeof(buf) - 1);
+		close(fd);
+		if (n <= 0)
+			return;		/* none left */
+		buf[n] = '\0';
+		for (p = buf; (child = strtol(p, &end, 10)) > 0; p = end)
+			kill((pid_t)child, SIGKILL);
+		nanosleep(&tick, NULL);
+	}
+#endif
 }
 
 /*

@@ -92,4 +92,45 @@ fi
 signal TERM manager
 stopped "SIGTERM to the manager: exit 143, nothing left" 143 \
     "^mapreduce: terminated \(SIGTERM\)$" 20 0-1
+
+# A plain start stopped while hydra starts the run, 5 to 40 ms in: the
+# process manager's proxies (sessions of their own) and the manager under
+# them once outlived it, for good, and the tool took 10 s to exit.  Every
+# process of the run carries T08_RUN in its environment.
+mark="T08_RUN=$$"
+ours_left() {
+	sleep 0.5
+	grep -lzx "$mark" /proc/[0-9]*/environ 2>/dev/null | wc -l
+}
+fails=0 tries=0 worst=0 why=
+for d in 0.005 0.01 0.02 0.04; do
+	for sn in INT:2 TERM:15 HUP:1; do
+		sig=${sn%:*}
+		t0=$(date +%s%N)
+		# shellcheck disable=SC2086
+		env "$mark" timeout --preserve-status -k 30 -s "$sig" "$d" \
+		    "$TOP/mapreduce" $long >"$TMP/out" 2>"$TMP/err"
+		rc=$?
+		ms=$((($(date +%s%N) - t0) / 1000000))
+		[ "$ms" -gt "$worst" ] && worst=$ms
+		n=$(ours_left)
+		want=$((128 + ${sn#*:}))
+		tries=$((tries + 1))
+		if [ "$rc" -ne "$want" ] || [ "$ms" -gt 3000 ] ||
+		    [ "$n" -ne 0 ]; then
+			fails=$((fails + 1))
+			why="$why SIG$sig at $d s: exit $rc, $ms ms, $n left:"
+			why="$why $(tr '\n' '|' <"$TMP/err");"
+			grep -lzx "$mark" /proc/[0-9]*/environ 2>/dev/null |
+			    sed 's,/proc/,,; s,/environ,,' | xargs -r kill -9
+		fi
+	done
+done
+if [ "$fails" -eq 0 ]; then
+	ok "a plain start signalled at 5 to 40 ms: $tries runs, 128 + the\
+ signal within 3 s (at worst $worst ms), nothing left"
+else
+	not_ok "a plain start signalled at 5 to 40 ms: $fails of $tries wrong" \
+	    "$why"
+fi
 done_testing
