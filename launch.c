@@ -977,9 +977,9 @@ static const char *
 find_line(const struct capture *c, const char *token)
 {
 	size_t len = strlen(token);
-	const char *p = c->buf;
+	const char *p;
 
-	if (p == NULL)
+	if (c == NULL || (p = c->buf) == NULL)
 		return NULL;
 	while ((p = memmem(p, c->len - (size_t)(p - c->buf), token, len))
 	    != NULL) {
