@@ -35,7 +35,8 @@ direct() {
 	desc=$1 script=$2 line=$3
 	shift 3
 	(cd "$TMP" && timeout -k 1 10 env PBS_NODEFILE=/dev/null "$@" \
-	    sh "$TOP/scripts/$script" -r 1:101 >"$TMP/out" 2>"$TMP/err")
+	    "${JOB_SHELL:-sh}" "$TOP/scripts/$script" -r 1:101 >"$TMP/out" \
+	    2>"$TMP/err")
 	rc=$?
 	if [ "$rc" -eq 1 ] && ! [ -s "$TMP/out" ] &&
 	    printf '%s\n' "$line" | cmp -s - "$TMP/err"; then
@@ -62,6 +63,36 @@ direct "pbs-example.pbs, MPIEXEC not on PATH: exit 1 at once, what to set" \
     pbs-example.pbs \
     "mapreduce: MPIEXEC=no-such-mpiexec: not found on PATH; set MPIEXEC to the mpiexec of the MPI that mapreduce was built with" \
     MAPREDUCE="$MR" MPIEXEC=no-such-mpiexec
+direct "pbs-example.pbs, no PBS_NODEFILE: exit 1 at once, one line" \
+    pbs-example.pbs "pbs-example.pbs: no PBS_NODEFILE: submit it with qsub" \
+    MAPREDUCE="$MR" PBS_NODEFILE=
+# bash's command -v names a file on PATH that is not executable (RHEL's
+# /bin/sh is bash).
+mkdir "$TMP/nx"
+cp "$TMP/plain-file" "$TMP/nx/mapreduce"
+for s in slurm-mpmd.sbatch slurm-spawn.sbatch pbs-example.pbs; do
+	JOB_SHELL=bash direct "$s under bash, a mapreduce on PATH that is not executable: exit 1, what to set" \
+	    "$s" "mapreduce: MAPREDUCE=mapreduce: on PATH as $TMP/nx/mapreduce, not an executable file; set MAPREDUCE to the mapreduce program" \
+	    PATH="$TMP/nx:$PATH"
+done
+# What the PBS script would run (MPIEXEC=/bin/echo): with MAPREDUCE a symbolic
+# link, the worker beside the file it names; a relative MAPREDUCE is the
+# submit directory's (PBS_O_WORKDIR), not that of the job's start ($HOME).
+mkdir "$TMP/home" "$TMP/links"
+ln -s "$MR" "$TMP/links/mapreduce"
+(cd "$TMP/home" && env PBS_NODEFILE=/dev/null PBS_O_WORKDIR="$TMP" \
+    MAPREDUCE=links/mapreduce MPIEXEC=/bin/echo \
+    sh "$TOP/scripts/pbs-example.pbs" >"$TMP/out" 2>"$TMP/err")
+rc=$?
+worker=$(dirname "$(readlink -f "$MR")")/worker
+if [ "$rc" -eq 0 ] && ! [ -s "$TMP/err" ] &&
+    [ "$(cat "$TMP/out")" = "-f /dev/null -n 1 links/mapreduce -r 1:101 -r 101:201 : -n 0 $worker" ]; then
+	ok "pbs-example.pbs: a relative, symlinked MAPREDUCE from PBS_O_WORKDIR, the worker beside its file"
+else
+	not_ok "pbs-example.pbs: a relative, symlinked MAPREDUCE" \
+	    "expected: -f /dev/null -n 1 links/mapreduce ... : -n 0 $worker" \
+	    "$(describe_run)"
+fi
 
 PATH=$PATH:/usr/sbin:/sbin
 why=
