@@ -137,6 +137,43 @@ else
 	fi
 fi
 
+# A MANPATH of the user's with an empty entry of its own (man's path, at
+# its start) is as it was after module unload: Lmod takes every empty entry
+# away with the one a module added.
+cat >"$TMP/manpath.bash" <<'EOF'
+eval "$INIT" >/dev/null 2>&1
+module use "$PREFIX/share/modulefiles" || exit 1
+module load mapreduce 2>&1 || echo "module load: status $?"
+echo "loaded=$(man -w ls >/dev/null 2>&1 && echo found)"
+module unload mapreduce 2>&1 || echo "module unload: status $?"
+echo "manpath=$MANPATH"
+echo "manls=$(man -w ls >/dev/null 2>&1 && echo found)"
+EOF
+printf 'loaded=found\nmanpath=:%s\nmanls=found\n' "$TMP/man" \
+    >"$TMP/manpath.want"
+manpath_test() {
+	env -i HOME="$TMP" PATH=/usr/bin:/bin PREFIX="$prefix" INIT="$2" \
+	    MANPATH=":$TMP/man" bash "$TMP/manpath.bash" >"$TMP/module.out" 2>&1
+	if cmp -s "$TMP/manpath.want" "$TMP/module.out"; then
+		ok "$1: MANPATH=:DIR is :DIR again after load and unload"
+	else
+		not_ok "$1: MANPATH=:DIR is :DIR again after load and unload" \
+		    "expected: $(cat "$TMP/manpath.want")" \
+		    "got: $(cat "$TMP/module.out")"
+	fi
+}
+if man -w ls >/dev/null 2>&1 && [ -f /usr/share/lmod/lmod/init/bash ]; then
+	manpath_test Lmod ". /usr/share/lmod/lmod/init/bash"
+	if [ -f /usr/share/modules/init/bash ]; then
+		manpath_test "Environment Modules" ". /usr/share/modules/init/bash"
+	elif [ -n "$emcmd" ] && [ -x /usr/bin/tclsh8.6 ]; then
+		manpath_test "Environment Modules" \
+		    "eval \"\$(/usr/bin/tclsh8.6 '$emcmd' bash autoinit)\""
+	fi
+else
+	skip "MANPATH's own empty entry: no lmod or no manual page of ls"
+fi
+
 # bash-completion finds the installed completion where it looks for one,
 # XDG_DATA_DIRS/bash-completion/completions (t19-completion.sh tests what
 # it offers).
