@@ -28,6 +28,14 @@ INCLUDEDIR ?= $(PREFIX)/include
 PKGCONFIGDIR ?= $(PREFIX)/lib/pkgconfig
 MODULEFILEDIR ?= $(PREFIX)/share/modulefiles
 BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+# Directories with blanks are refused at once: the recipes, the modulefile
+# and mapreduce.pc would split them (and mkdir -p made stray directories).
+INSTALL_DIRS = DESTDIR PREFIX BINDIR LIBEXECDIR MANDIR INCLUDEDIR \
+	       PKGCONFIGDIR MODULEFILEDIR BASHCOMPDIR
+ifneq ($(filter install uninstall mapreduce.module mapreduce.pc,$(MAKECMDGOALS)),)
+$(foreach d,$(INSTALL_DIRS),$(if $(word 2,$($(d))),$(error $(d)='$($(d))' \
+    has blanks: make install cannot take them)))
+endif
 
 CFLAGS ?= -O2 -g
 

@@ -194,6 +194,23 @@ else
 	skip "the installed completion: no bash-completion (scripts/install-deps.sh --dev)"
 fi
 
+# A PREFIX with blanks: one line and exit 2, before anything is built or
+# made (the recipes would split it, and mkdir -p made ./ace in the tree).
+(cd "$src" && find . -newer Makefile >"$TMP/before" 2>/dev/null)
+make -s -C "$src" install PREFIX="$TMP/sp ace" MPICC="${MPICC:-mpicc}" \
+    >"$TMP/out" 2>"$TMP/err"
+rc=$?
+(cd "$src" && find . -newer Makefile >"$TMP/after" 2>/dev/null)
+if [ "$rc" -eq 2 ] && [ "$(wc -l <"$TMP/err")" -eq 1 ] &&
+    grep -q "PREFIX='$TMP/sp ace' has blanks" "$TMP/err" &&
+    ! [ -e "$TMP/sp" ] && ! [ -e "$src/ace" ] &&
+    cmp -s "$TMP/before" "$TMP/after"; then
+	ok "make install PREFIX='DIR WITH BLANKS': exit 2, one line, nothing made"
+else
+	not_ok "make install PREFIX='DIR WITH BLANKS': exit 2, one line" \
+	    "exit $rc: $(cat "$TMP/err")"
+fi
+
 make -s -C "$src" uninstall PREFIX="$prefix" >"$TMP/make.log" 2>&1
 left=$(find "$prefix" -type f | sed "s|^$prefix/||")
 if [ -d "$prefix/bin" ] && [ -z "$left" ]; then
