@@ -149,4 +149,7 @@ for o in $long_flags $short_flags; do
 	expect "$o takes no value: the options offered after it" "$all" "$o" ""
 done
 expect "-r 1:101 -v <TAB>: the options again" "$all" -r 1:101 -v ""
+# mapreduce takes no operands, so nothing after -- (it refuses any).
+expect "-w 1 -- <TAB>: nothing" "" -w 1 -- ""
+expect "-- -<TAB>: nothing" "" -- -
 done_testing
