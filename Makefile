@@ -234,11 +234,14 @@ check-random: all
 # The whole suite with AddressSanitizer and UndefinedBehaviorSanitizer in the
 # manager, the workers and the unit tests; any report fails a test.  It
 # rebuilds the tree with these flags (the next plain make rebuilds it back).
+# t12 is left out: minutes of Slurm job scripts, whose C paths (the plain
+# start, the static launch) the other tests take too.
 SANITIZE = -fsanitize=address,undefined -fno-sanitize-recover=all
 check-sanitize:
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:suppressions='$(CURDIR)/tests/asan.supp' \
 	LSAN_OPTIONS=suppressions='$(CURDIR)/tests/lsan.supp':print_suppressions=0 \
 	UBSAN_OPTIONS=print_stacktrace=1 EXPR_COUNT=60 \
+	LEAVE_OUT=tests/e2e/t12-slurm.sh \
 	    $(MAKE) CFLAGS='-O1 -g -fno-omit-frame-pointer $(SANITIZE)' \
 	    LDFLAGS='$(SANITIZE)' check
 
