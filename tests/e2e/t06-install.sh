@@ -119,6 +119,14 @@ module_test() {
 cache=$(dirname "$("$TOP/scripts/install-deps.sh" --print-prefix)")
 emcmd=$(ls "$cache"/environment-modules/usr/lib/*/modulecmd.tcl 2>/dev/null |
     head -n 1)
+# em_init: the shell text that sets Environment Modules up here, or none.
+em_init() {
+	if [ -f /usr/share/modules/init/bash ]; then
+		echo ". /usr/share/modules/init/bash"
+	elif [ -n "$emcmd" ] && [ -x /usr/bin/tclsh8.6 ]; then
+		echo "eval \"\$(/usr/bin/tclsh8.6 '$emcmd' bash autoinit)\""
+	fi
+}
 if ! man -w ls >/dev/null 2>&1; then
 	skip "the modulefile: no manual page of ls here to check MANPATH with"
 else
@@ -127,11 +135,8 @@ else
 	else
 		skip "the modulefile under Lmod: no lmod (scripts/install-deps.sh --dev)"
 	fi
-	if [ -f /usr/share/modules/init/bash ]; then
-		module_test "Environment Modules" ". /usr/share/modules/init/bash"
-	elif [ -n "$emcmd" ] && [ -x /usr/bin/tclsh8.6 ]; then
-		module_test "Environment Modules" \
-		    "eval \"\$(/usr/bin/tclsh8.6 '$emcmd' bash autoinit)\""
+	if [ -n "$(em_init)" ]; then
+		module_test "Environment Modules" "$(em_init)"
 	else
 		skip "the modulefile under Environment Modules: none here (scripts/install-deps.sh --dev)"
 	fi
@@ -164,12 +169,7 @@ manpath_test() {
 }
 if man -w ls >/dev/null 2>&1 && [ -f /usr/share/lmod/lmod/init/bash ]; then
 	manpath_test Lmod ". /usr/share/lmod/lmod/init/bash"
-	if [ -f /usr/share/modules/init/bash ]; then
-		manpath_test "Environment Modules" ". /usr/share/modules/init/bash"
-	elif [ -n "$emcmd" ] && [ -x /usr/bin/tclsh8.6 ]; then
-		manpath_test "Environment Modules" \
-		    "eval \"\$(/usr/bin/tclsh8.6 '$emcmd' bash autoinit)\""
-	fi
+	[ -n "$(em_init)" ] && manpath_test "Environment Modules" "$(em_init)"
 else
 	skip "MANPATH's own empty entry: no lmod or no manual page of ls"
 fi
