@@ -84,7 +84,9 @@ static pid_t	spawn_mpiexec(char **args, const sigset_t *mask,
 		    const sigset_t *def, int *out, int *errfd);
 static void	stop(pid_t pid, struct pollfd *out, struct capture *c,
 		    const char *token);
-static void	sweep(void);
+static int	reap_children(pid_t pid, int *status);
+static void	sweep(const char *token);
+static int	of_the_run(long pid, const char *token);
 static int	collect(pid_t pid, int outfd, int errfd, const sigset_t *mask,
 		    struct capture *c, const char *token);
 static void	take(struct pollfd *p, struct capture *c);
@@ -788,17 +790,40 @@ collect(pid_t pid, int outfd, int errfd, const sigset_t *mask,
 		}
 		if ((pfd[0].fd == -1 && pfd[1].fd == -1) || (exited && n == 0))
 			break;
-		if (!exited && waitpid(pid, &status, WNOHANG) == pid)
-			exited = 1;
+		if (!exited)
+			exited = reap_children(pid, &status);
 	}
 	while (!exited && waitpid(pid, &status, 0) == -1 && errno == EINTR)
 		;
-	sweep();
+	/* After a run that ended well, what is left is the user's to keep. */
+	if (stop_signal != 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0 ||
+	    find_line(c, token) == NULL)
+		sweep(token);
 	if (pfd[0].fd != -1)
 		close(pfd[0].fd);
 	if (pfd[1].fd != -1)
 		close(pfd[1].fd);
 	return status;
+}
+
+/*
+ * Reap every child that has ended: mpiexec, and, as we are the subreaper
+ * of the run, any orphan of it (a user's function that leaves a process
+ * behind, for each element).  1 when mpiexec was one of them, its wait
+ * status in *status.
+ */
+static int
+reap_children(pid_t pid, int *status)
+{
+	pid_t w;
+	int st, reaped = 0;
+
+	while ((w = waitpid(-1, &st, WNOHANG)) > 0)
+		if (w == pid) {
+			*status = st;
+			reaped = 1;
+		}
+	return reaped;
 }
 
 /*
@@ -811,27 +836,31 @@ stop(pid_t pid, struct pollfd *out, struct capture *c, const char *token)
 {
 	if (poll(out, 1, 0) > 0)
 		take(out, c);
-	if (find_line(c, token) != NULL)
-		kill(pid, SIGINT);
-	else
+#ifndef OPEN_MPI
+	if (find_line(c, token) == NULL) {
 		kill(-pid, SIGKILL);
+		return;
+	}
+#endif
+	kill(pid, SIGINT);
 }
 
 /*
- * Kill what is left below us once mpiexec is gone: hydra's proxies put
- * themselves in sessions of their own, and as the subreaper of the run,
- * we are the parent of any that mpiexec left, and in turn of what each
- * leaves.  After a run that ended well, there is none.
+ * Kill what is left of the run below us once mpiexec is gone: hydra's
+ * proxies put themselves in sessions of their own, and as the subreaper
+ * of the run we are the parent of any that mpiexec left, and in turn of
+ * what each leaves.  Only the run's: a child that was ours before (a job
+ * script's `exec > >(tee log)`) stays.
  */
 static void
-sweep(void)
+sweep(const char *token)
 {
 #ifdef __linux__
 	struct timespec tick = { 0, 10000000 };		/* 10 ms */
 	char path[64], buf[4096], *p, *end;
 	ssize_t n;
 	long child;
-	int round, fd;
+	int round, fd, killed;
 
 	snprintf(path, sizeof(path), "/proc/self/task/%ld/children",
 	    (long)getpid());
@@ -842,14 +871,49 @@ sweep(void)
 			return;		/* no way to know */
 		n = read(fd, buf, sizeof(buf) - 1);
 		close(fd);
-		if (n <= 0)
-			return;		/* none left */
-		buf[n] = '\0';
-		for (p = buf; (child = strtol(p, &end, 10)) > 0; p = end)
-			kill((pid_t)child, SIGKILL);
+		buf[n > 0 ? n : 0] = '\0';
+		/* each pid is followed by a blank: one cut short is not */
+		for (killed = 0, p = buf; (child = strtol(p, &end, 10)) > 0 &&
+		    *end == ' '; p = end)
+			if (of_the_run(child, token) && kill((pid_t)child,
+			    SIGKILL) == 0)
+				killed++;
+		if (killed == 0)
+			return;
 		nanosleep(&tick, NULL);
 	}
+#else
+	(void)token;
 #endif
+}
+
+/* Whether process pid has our REEXEC_MARK=token in its environment. */
+static int
+of_the_run(long pid, const char *token)
+{
+	char path[64], mark[128], *buf = NULL, *grown;
+	size_t len = 0, cap = 0;
+	ssize_t n = 0;
+	int fd, found;
+
+	snprintf(path, sizeof(path), "/proc/%ld/environ", pid);
+	snprintf(mark, sizeof(mark), "%s=%s", REEXEC_MARK, token);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return 0;
+	do {
+		if (len == cap) {
+			if ((grown = realloc(buf, cap * 2 + 4096)) == NULL)
+				break;
+			buf = grown;
+			cap = cap * 2 + 4096;
+		}
+		if ((n = read(fd, buf + len, cap - len)) > 0)
+			len += (size_t)n;
+	} while (n > 0);
+	close(fd);
+	found = buf != NULL && memmem(buf, len, mark, strlen(mark)) != NULL;
+	free(buf);
+	return found;
 }
 
 /*

@@ -399,4 +399,25 @@ else
 	skip "no mpicc at $mpicc for a kernel that calls MPI_Abort"
 fi
 
+# A job script's own child, started before it execs mapreduce, is not the
+# run's: it outlives the run's end, an abnormal one too, where the tool
+# kills what is left of the run below it (it is the run's subreaper).
+if [ "$MPI_FLAVOUR" = mpich ]; then
+	cat >"$TMP/job.sh" <<EOF
+sleep 60 &
+echo \$! >"$TMP/sleep.pid"
+MAPREDUCE_FAULT=0:kill exec "$MR" -w 1 -r 0:1000000 -r 0:1000000
+EOF
+	timeout -k 5 "$RUN_TIMEOUT" sh "$TMP/job.sh" >"$TMP/out" 2>"$TMP/err"
+	rc=$?
+	pid=$(cat "$TMP/sleep.pid")
+	if [ "$rc" -eq 1 ] && kill -0 "$pid" 2>/dev/null; then
+		ok "a run abandoned (its only worker killed): the script's own child lives on"
+	else
+		not_ok "a run abandoned: the script's own child lives on" \
+		    "sleep $pid: $(ps -o stat= -p "$pid")" "$(describe_run)"
+	fi
+	kill "$pid" 2>/dev/null
+fi
+
 done_testing
