@@ -98,9 +98,13 @@ stopped "SIGTERM to the manager: exit 143, nothing left" 143 \
 # them once outlived it, for good, and the tool took 10 s to exit.  Every
 # process of the run carries T08_RUN in its environment.
 mark="T08_RUN=$$"
+ours() {
+	grep -lzx "$mark" /proc/[0-9]*/environ 2>/dev/null |
+	    sed 's,/proc/,,; s,/environ,,'
+}
 ours_left() {
 	sleep 0.5
-	grep -lzx "$mark" /proc/[0-9]*/environ 2>/dev/null | wc -l
+	ours | wc -l
 }
 fails=0 tries=0 worst=0 why=
 for d in 0.005 0.01 0.02 0.04; do
@@ -121,8 +125,7 @@ for d in 0.005 0.01 0.02 0.04; do
 			fails=$((fails + 1))
 			why="$why SIG$sig at $d s: exit $rc, $ms ms, $n left:"
 			why="$why $(tr '\n' '|' <"$TMP/err");"
-			grep -lzx "$mark" /proc/[0-9]*/environ 2>/dev/null |
-			    sed 's,/proc/,,; s,/environ,,' | xargs -r kill -9
+			ours | xargs -r kill -9
 		fi
 	done
 done
