@@ -47,7 +47,8 @@
  * and then, tag MR_TAG_PROGRESS, and count them in struct mr_result.
  * The manager keeps a receive on MR_TAG_SENTINEL from every worker, which
  * no one sends: it fails when the worker is lost, even while a large
- * message from it is stuck half received.
+ * message from it is stuck half received, or a message to it is stuck
+ * unsent.
  *
  * Every wait tests and sleeps: a process blocked inside MPI spins on a
  * core, and the cores belong to the workers that compute.  Step 5 exists

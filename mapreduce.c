@@ -672,7 +672,10 @@ compute(struct run *r)
 
 /*
  * Wait for what comes next (tick_ns at most, when not 0), and take it all:
- * results, or workers lost.  Returns how many came.
+ * workers lost first, then results.  A worker's result can come with its
+ * sentinel's failure: the bytes that follow it may never come, and its
+ * blocks are handed out again, so that result is dropped.  Returns how
+ * many came.
  */
 static int
 take_some(struct run *r, long tick_ns)
@@ -680,14 +683,14 @@ take_some(struct run *r, long tick_ns)
 	int n, i, k, W = r->nworkers;
 
 	n = transport_wait_some(2 * W, r->reqs, r->done, r->errs, tick_ns);
-	for (i = 0; i < n; i++) {
-		k = r->done[i] % W;
+	for (i = 0; i < n; i++)
 		if (r->errs[i] != MPI_SUCCESS || r->done[i] >= W)
-			lose(r, k, r->errs[i] != MPI_SUCCESS ? r->errs[i] :
-			    MPI_ERR_OTHER);
-		else
+			lose(r, r->done[i] % W, r->errs[i] != MPI_SUCCESS ?
+			    r->errs[i] : MPI_ERR_OTHER);
+	for (i = 0; i < n; i++)
+		if (r->errs[i] == MPI_SUCCESS && (k = r->done[i]) < W &&
+		    !r->lost[k])
 			take_result(r, k);
-	}
 	return n;
 }
 
@@ -702,8 +705,8 @@ fill(struct run *r, int k)
 	    (got = sched_next(r->sched, k, &b)) != 0) {
 		if (got == -1)
 			transport_fail("out of memory");
-		if ((rc = transport_send_block(r->inter, k, &b)) !=
-		    MPI_SUCCESS)
+		if ((rc = transport_send_block(r->inter, k, &b,
+		    &r->reqs[r->nworkers + k])) != MPI_SUCCESS)
 			lose(r, k, rc);
 	}
 }
@@ -882,7 +885,8 @@ stop_workers(struct run *r)
 	r->stopping = 1;
 	for (k = 0; k < W; k++)
 		if (!r->lost[k] && (rc = transport_send_stop(r->inter, k,
-		    r->failed, (unsigned)r->nlost)) != MPI_SUCCESS)
+		    r->failed, (unsigned)r->nlost, &r->reqs[W + k])) !=
+		    MPI_SUCCESS)
 			lose(r, k, rc);
 	for (;;) {
 		for (left = 0, k = 0; k < W; k++)

@@ -28,6 +28,9 @@
 static void	wait_sleeping(MPI_Request *req, const char *what);
 static void	wait_status(MPI_Request *req, MPI_Status *st, const char *what);
 static int	wait_rc(MPI_Request *req, MPI_Status *st);
+static int	send_watched(MPI_Comm inter, int worker, int tag,
+		    const void *buf, size_t len, MPI_Request *sentinel);
+static int	wait_watched(MPI_Request *req, MPI_Request *sentinel);
 static int	all_null(int n, const MPI_Request *reqs);
 static void	back_off(long *ns);
 static void	die_with_parent(void);
@@ -45,7 +48,7 @@ static void	*wait_arg;
 static char	timeout_msg[80];
 /* hydra's PMI-1 socket (PMI_FD), or -1: see abort_early(). */
 static int	pmi_fd = -1;
-/* A receive was left unfinished: see transport_disconnect(). */
+/* A request was left unfinished: see transport_disconnect(). */
 static int	abandoned;
 /* A worker's receive of the manager's stop. */
 static MPI_Request stop_req = MPI_REQUEST_NULL;
@@ -337,15 +340,11 @@ transport_recv_task(MPI_Comm inter, struct mr_task *t,
 }
 
 int
-transport_send_block(MPI_Comm inter, int worker, const struct mr_block *b)
+transport_send_block(MPI_Comm inter, int worker, const struct mr_block *b,
+    MPI_Request *sentinel)
 {
-	MPI_Request req;
-	int rc;
-
-	if ((rc = MPI_Isend((void *)b, sizeof(*b), MPI_BYTE, worker,
-	    MR_TAG_BLOCK, inter, &req)) != MPI_SUCCESS)
-		return rc;
-	return wait_rc(&req, MPI_STATUS_IGNORE);
+	return send_watched(inter, worker, MR_TAG_BLOCK, b, sizeof(*b),
+	    sentinel);
 }
 
 int
@@ -402,39 +401,24 @@ transport_recv_bytes(MPI_Comm inter, int worker, void *buf, size_t len,
     MPI_Request *sentinel)
 {
 	MPI_Request req;
-	long ns = WAIT_MIN_NS;
-	int rc, done = 0, dead = 0;
+	int rc;
 
 	if (len > INT_MAX)
 		return MPI_ERR_COUNT;
 	if ((rc = MPI_Irecv(buf, (int)len, MPI_BYTE, worker, MR_TAG_BYTES,
 	    inter, &req)) != MPI_SUCCESS)
 		return rc;
-	for (;;) {
-		if ((rc = MPI_Test(&req, &done, MPI_STATUS_IGNORE)) !=
-		    MPI_SUCCESS || done)
-			return rc;
-		if (*sentinel != MPI_REQUEST_NULL &&
-		    ((rc = MPI_Test(sentinel, &dead, MPI_STATUS_IGNORE)) !=
-		    MPI_SUCCESS || dead)) {
-			abandoned = 1;	/* req stays: see transport_disconnect() */
-			return rc != MPI_SUCCESS ? rc : MPI_ERR_OTHER;
-		}
-		back_off(&ns);
-	}
+	return wait_watched(&req, sentinel);
 }
 
 int
-transport_send_stop(MPI_Comm inter, int worker, int status, unsigned lost)
+transport_send_stop(MPI_Comm inter, int worker, int status, unsigned lost,
+    MPI_Request *sentinel)
 {
 	struct mr_stop stop = { MR_MAGIC, 0, status, lost, 0 };
-	MPI_Request req;
-	int rc;
 
-	if ((rc = MPI_Isend(&stop, sizeof(stop), MPI_BYTE, worker, MR_TAG_STOP,
-	    inter, &req)) != MPI_SUCCESS)
-		return rc;
-	return wait_rc(&req, MPI_STATUS_IGNORE);
+	return send_watched(inter, worker, MR_TAG_STOP, &stop, sizeof(stop),
+	    sentinel);
 }
 
 void
@@ -619,6 +603,62 @@ wait_rc(MPI_Request *req, MPI_Status *st)
 	for (;;) {
 		if ((rc = MPI_Test(req, &done, st)) != MPI_SUCCESS || done)
 			return rc;
+		if (wait_fn != NULL)
+			wait_fn(wait_arg);
+		back_off(&ns);
+	}
+}
+
+/*
+ * A send to a worker that has just died may never complete: when MPICH
+ * ch3's write meets the closed connection, it queues the request on it
+ * for good.  So the manager sends a copy, and gives the send up (the copy
+ * with it) when the worker's sentinel fails.
+ */
+static int
+send_watched(MPI_Comm inter, int worker, int tag, const void *buf,
+    size_t len, MPI_Request *sentinel)
+{
+	MPI_Request req;
+	void *copy;
+	int rc;
+
+	if ((copy = malloc(len)) == NULL)
+		transport_fail("out of memory");
+	memcpy(copy, buf, len);
+	if ((rc = MPI_Isend(copy, (int)len, MPI_BYTE, worker, tag, inter,
+	    &req)) != MPI_SUCCESS) {
+		free(copy);
+		return rc;
+	}
+	if ((rc = wait_watched(&req, sentinel)) == MPI_SUCCESS ||
+	    req == MPI_REQUEST_NULL)
+		free(copy);
+	return rc;
+}
+
+/*
+ * Wait for *req, or for the sentinel, a receive of worker's that never
+ * completes but fails when the worker is gone: then *req is left
+ * unfinished (see transport_disconnect()) and the sentinel's error is
+ * returned.
+ */
+static int
+wait_watched(MPI_Request *req, MPI_Request *sentinel)
+{
+	long ns = WAIT_MIN_NS;
+	int rc, done = 0, dead = 0;
+
+	for (;;) {
+		if ((rc = MPI_Test(req, &done, MPI_STATUS_IGNORE)) !=
+		    MPI_SUCCESS || done)
+			return rc;
+		if (*sentinel != MPI_REQUEST_NULL &&
+		    ((rc = MPI_Test(sentinel, &dead, MPI_STATUS_IGNORE)) !=
+		    MPI_SUCCESS || dead)) {
+			abandoned = 1;
+			return rc != MPI_SUCCESS ? rc : MPI_ERR_OTHER;
+		}
 		if (wait_fn != NULL)
 			wait_fn(wait_arg);
 		back_off(&ns);

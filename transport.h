@@ -93,8 +93,12 @@ void	transport_recv_task(MPI_Comm inter, struct mr_task *t,
  * Steps 3 to 5, manager.  Each function returns MPI_SUCCESS or the MPI
  * error code, so that the caller can tell a lost worker from a broken run.
  */
+/*
+ * A send to worker fails, and is left unfinished (see
+ * transport_disconnect()), when its sentinel (*sentinel) fails first.
+ */
 int	transport_send_block(MPI_Comm inter, int worker,
-	    const struct mr_block *b);
+	    const struct mr_block *b, MPI_Request *sentinel);
 /* Post the receives of worker's next struct mr_result, and its sentinel. */
 int	transport_post_result(MPI_Comm inter, int worker, struct mr_result *r,
 	    MPI_Request *req);
@@ -116,7 +120,7 @@ int	transport_wait_some(int n, MPI_Request *reqs, int *done, int *errs,
 int	transport_recv_bytes(MPI_Comm inter, int worker, void *buf,
 	    size_t len, MPI_Request *sentinel);
 int	transport_send_stop(MPI_Comm inter, int worker, int status,
-	    unsigned lost);
+	    unsigned lost, MPI_Request *sentinel);
 /* Cancel a pending receive and wait for it to be done; NULL ones pass. */
 void	transport_cancel(MPI_Request *req);
 
@@ -153,9 +157,10 @@ void	transport_recv_note(MPI_Comm inter, int worker, struct mr_progress *n);
 void	transport_on_wait(void (*fn)(void *), void *arg);
 
 /*
- * Step 6, both sides.  After an abandoned receive (a worker lost while it
- * sent a large partial result), the intercommunicator is freed instead:
- * MPI_Comm_disconnect would wait for that receive for ever.
+ * Step 6, both sides.  After an abandoned request (a worker lost while it
+ * sent a large partial result, or as a block or the stop was sent to it),
+ * the intercommunicator is freed instead: MPI_Comm_disconnect would wait
+ * for that request for ever.
  */
 void	transport_disconnect(MPI_Comm *inter);
 

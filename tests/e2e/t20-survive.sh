@@ -114,6 +114,22 @@ faulty 1:kill@3 -w 3 --schedule dynamic --chunk 500 -m square -R product \
 survived "-R product past 2^128, worker 1 killed at its 3rd chunk" \
     "$want" 1 kill
 
+# The same, again and again: a worker lost as a block is sent to it, or as
+# its result comes with the news of its loss, could hang the manager (in 1
+# to 4 runs of 100).  The first run that is not right ends the loop.
+reps=40
+ldd "$TMP/bin/worker" 2>/dev/null | grep -q libasan && reps=12
+i=0
+while [ $i -lt $reps ]; do
+	i=$((i + 1))
+	faulty 1:kill@3 -w 3 --schedule dynamic --chunk 500 -m square \
+	    -R product -r 1:20001
+	[ "$rc" -eq 0 ] && [ "$(cat "$TMP/out")" = "$want" ] || break
+	pkill -9 -f "$TMP/bin/" 2>/dev/null
+done
+survived "the same, $reps times: each run right (run $i the last)" \
+    "$want" 1 kill
+
 # Doubles: summed exactly and rounded once, as math.fsum.
 want=$("$PYTHON" -c "import math
 print(repr(math.fsum(1.0 / (x + 1) for x in range(1000000))))")
