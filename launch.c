@@ -740,9 +740,16 @@ exec_mpiexec(char **args, const sigset_t *mask, const sigset_t *def,
 #ifdef __linux__
 	prctl(PR_SET_PDEATHSIG, SIGINT);
 #endif
+	/*
+	 * A signal to our group (timeout(1) sends one) that came between the
+	 * fork and setpgid() is pending here, blocked: it is ours to answer,
+	 * and ignoring it drops it before it could kill mpiexec unstarted.
+	 */
 	for (sig = 1; sig < NSIG; sig++)
-		if (sigismember(def, sig) == 1)
+		if (sigismember(def, sig) == 1) {
+			signal(sig, SIG_IGN);
 			signal(sig, SIG_DFL);
+		}
 	sigprocmask(SIG_SETMASK, mask, NULL);
 	if ((fd = open("/dev/null", O_RDONLY)) != -1 && fd != STDIN_FILENO) {
 		dup2(fd, STDIN_FILENO);
