@@ -11,23 +11,20 @@
  * MPI_Comm_spawn returns (worker side: MPI_Comm_get_parent), or, when they
  * were started together ("mpiexec -n 1 mapreduce : -n N worker", or
  * "mpiexec -n N+1 mapreduce"), one made from MPI_COMM_WORLD with world rank
- * 0 as the manager (MPI_Intercomm_create, tag MR_TAG_STATIC); then, with
- * collectives only, in
- * this order; the manager is the root (MPI_ROOT), worker 0 the local root:
+ * 0 as the manager (MPI_Intercomm_create, tag MR_TAG_STATIC); then, point
+ * to point only, and every receive names its source: after a worker is
+ * lost, a collective on the intercommunicator gives different answers at
+ * different processes (a broadcast of the task fails at every worker that
+ * has not yet got it when worker 0 is lost), and a receive from
+ * MPI_ANY_SOURCE never learns of the loss (MPICH ch3).  In this order:
  *
- *   1. MPI_Ibcast   struct mr_task           what to compute
- *   2. MPI_Ibcast   struct mr_range[arity]   the ranges themselves
- *      MPI_Ibcast   char[kernel_len]         only with a user kernel:
- *                                            "PATH\0SYMBOL\0"; with an
- *                                            expression (-e):
- *                                            "EXPR\0NAME1\0...NAMEn\0";
- *                                            with a Python function,
- *                                            pyload.h's spec
- * From here on, point to point only, and every receive names its source:
- * after a worker is lost, a collective on the intercommunicator gives
- * different answers at different processes, and a receive from
- * MPI_ANY_SOURCE never learns of the loss (MPICH ch3).
- *
+ *   1. task        struct mr_task, tag MR_TAG_TASK, manager to each
+ *                  worker: what to compute
+ *   2. ranges      struct mr_range[arity], tag MR_TAG_TASK: the ranges
+ *                  themselves, then char[kernel_len], tag MR_TAG_TASK,
+ *                  only with a user kernel: "PATH\0SYMBOL\0"; with an
+ *                  expression (-e): "EXPR\0NAME1\0...NAMEn\0"; with a
+ *                  Python function, pyload.h's spec
  *   3. blocks      struct mr_block, tag MR_TAG_BLOCK, manager to worker k:
  *                  elements first .. first + count - 1, at most MR_AHEAD
  *                  blocks ahead of worker k's results, so that a worker
@@ -59,7 +56,7 @@
  * and MR_PROTOCOL_VERSION catches a worker from another one.
  */
 
-#define MR_PROTOCOL_VERSION	6	/* bump on any change to this file */
+#define MR_PROTOCOL_VERSION	7	/* bump on any change to this file */
 #define MR_MAGIC		0x6d72	/* "mr": a sanity check on every struct */
 #define MR_TAG_STATIC		0x6d72	/* MPI_Intercomm_create in a static launch */
 #define MR_TAG_BLOCK		1	/* step 3 */
@@ -68,6 +65,7 @@
 #define MR_TAG_STOP		4	/* step 5 */
 #define MR_TAG_PROGRESS		5	/* --progress: a worker's note */
 #define MR_TAG_SENTINEL		6	/* never sent: see above */
+#define MR_TAG_TASK		7	/* steps 1 and 2 */
 #define MR_AHEAD		8	/* blocks a worker holds at most */
 #define MR_INLINE		48	/* partial results this short travel
 					   in their struct mr_result */

@@ -23,6 +23,7 @@
 /* Worker k's guard reports after k times STAGGER_NS, k at most STAGGER_MAX. */
 #define STAGGER_NS	150000000L
 #define STAGGER_MAX	6
+#define SLOW_START_NS	300000000	/* MAPREDUCE_FAULT's K:slow */
 #define STOP_GRACE_NS	200000000	/* for the manager to end a stopped
 					   run, well within transport.c's
 					   FAILURE_GRACE_NS */
@@ -37,6 +38,7 @@ static struct shared *shared;
 
 static void	report(int index, pid_t pid, int status, int survive);
 static void	abort_run(int pmi_fd) __attribute__((noreturn));
+static int	fault_of(int index, char *word, size_t len, long *n);
 
 void
 guard_worker(int spawned)
@@ -187,23 +189,11 @@ abort_run(int pmi_fd)
 void
 guard_fault(int index, uint32_t blocks)
 {
-	const char *spec;
-	char *how, *at, word[8];
-	long k, n = 1;
+	char word[8];
+	long n;
 
-	if ((spec = getenv("MAPREDUCE_FAULT")) == NULL)
+	if (!fault_of(index, word, sizeof(word), &n) || n != (long)blocks)
 		return;
-	k = strtol(spec, &how, 10);
-	if (how == spec || *how != ':' || k != index)
-		return;
-	how++;
-	if ((at = strchr(how, '@')) != NULL)
-		n = strtol(at + 1, NULL, 10);
-	if (n != (long)blocks)
-		return;
-	/* HOW alone, without its @N */
-	snprintf(word, sizeof(word), "%.*s", (int)(at != NULL ? at - how :
-	    (long)strlen(how)), how);
 	if (strcmp(word, "exit") == 0)
 		_exit(3);
 	if (strcmp(word, "abort") == 0)
@@ -220,15 +210,54 @@ guard_fault(int index, uint32_t blocks)
 }
 
 void
+guard_fault_start(int index)
+{
+	struct timespec slow = { 0, SLOW_START_NS };
+	char word[8];
+	long n;
+
+	if (fault_of(index, word, sizeof(word), &n) &&
+	    strcmp(word, "slow") == 0)
+		nanosleep(&slow, NULL);
+}
+
+void
 guard_fault_late(int index)
 {
-	const char *spec;
-	char *how;
+	char word[8];
+	long n;
 
-	if ((spec = getenv("MAPREDUCE_FAULT")) == NULL ||
-	    strtol(spec, &how, 10) != index || how == spec ||
-	    strcmp(how, ":stall") != 0)
-		return;
-	for (;;)
-		pause();
+	if (fault_of(index, word, sizeof(word), &n) &&
+	    strcmp(word, "stall") == 0)
+		for (;;)
+			pause();
+}
+
+/*
+ * Worker index's fault in MAPREDUCE_FAULT, a comma-separated list of
+ * K:HOW[@N]: HOW into word (cut to len - 1 bytes) and N into *n (1
+ * without @N).  Returns 0 when the list names no fault for index.
+ */
+static int
+fault_of(int index, char *word, size_t len, long *n)
+{
+	const char *spec, *how;
+	char *end;
+	size_t l;
+
+	if ((spec = getenv("MAPREDUCE_FAULT")) == NULL)
+		return 0;
+	for (;;) {
+		if (strtol(spec, &end, 10) == index && end != spec &&
+		    *end == ':') {
+			how = end + 1;
+			l = strcspn(how, "@,");
+			snprintf(word, len, "%.*s", (int)l, how);
+			*n = how[l] == '@' ? strtol(how + l + 1, NULL, 10) : 1;
+			return 1;
+		}
+		spec += strcspn(spec, ",");
+		if (*spec++ == '\0')
+			return 0;
+	}
 }

@@ -43,8 +43,16 @@ void	guard_running(const char *what);
  * MAPREDUCE_FAULT=INDEX:HOW[@N] and blocks is N (default 1), HOW one of
  * exit (status 3), abort (SIGABRT), kill (SIGKILL), segv (SIGSEGV) or hang
  * (sleep for ever).  For the tests of what a run does when a worker dies.
+ * MAPREDUCE_FAULT is a list, K:HOW[@N] for each worker K that has one,
+ * separated by commas.
  */
 void	guard_fault(int index, uint32_t blocks);
+
+/*
+ * Worker `index`, before it takes its task: with MAPREDUCE_FAULT=INDEX:slow,
+ * sleep 0.3 s, as a worker on a slow node would start.
+ */
+void	guard_fault_start(int index);
 
 /*
  * Worker `index`, after sending its result: with MAPREDUCE_FAULT=INDEX:stall,

@@ -43,6 +43,9 @@
 struct run {
 	MPI_Comm inter;
 	int nworkers;
+	struct mr_task task;	/* what every worker is sent first, */
+	const struct mr_range *ranges;	/* with these ranges */
+	const char *spec;	/* and, task.kernel_len bytes, what maps */
 	int survive;		/* a lost worker is survived */
 	struct sched *sched;
 	struct partial *result;
@@ -88,7 +91,7 @@ static void	check_python(const struct options *o, struct pyjob *pj,
 		    struct kernel_info *ki);
 static void	require_matching_workers(int asked, int started, int rank);
 static MPI_Comm	spawn_workers(const char *worker, int nworkers);
-static void	send_task(MPI_Comm inter, const struct options *o,
+static void	make_task(struct run *r, const struct options *o,
 		    const struct kernel_info *ki, int flags);
 static struct journal *open_checkpoint(const struct options *o,
 		    const struct kernel_info *ki);
@@ -217,7 +220,7 @@ main(int argc, char *argv[])
 	replay_checkpoint(&run);
 	if (opt.progress || launch_stderr_is_tty())
 		prog = progress_start(inter, nworkers, opt.length);
-	send_task(inter, &opt, &ki, (prog != NULL ? MR_TASK_PROGRESS : 0) |
+	make_task(&run, &opt, &ki, (prog != NULL ? MR_TASK_PROGRESS : 0) |
 	    (run.survive ? MR_TASK_SURVIVE : 0));
 	compute(&run);
 	failed = run.failed;
@@ -470,9 +473,9 @@ run_init(struct run *r, int nworkers)
 		transport_fail("out of memory");
 }
 
-/* Steps 1 and 2 of common.h. */
+/* What steps 1 and 2 of common.h send every worker. */
 static void
-send_task(MPI_Comm inter, const struct options *o,
+make_task(struct run *r, const struct options *o,
     const struct kernel_info *ki, int flags)
 {
 	struct mr_task task = { MR_MAGIC, MR_PROTOCOL_VERSION,
@@ -480,7 +483,9 @@ send_task(MPI_Comm inter, const struct options *o,
 	    (uint32_t)o->schedule, (uint32_t)ki->len, (uint32_t)flags,
 	    o->length };
 
-	transport_send_task(inter, &task, o->ranges, ki->spec);
+	r->task = task;
+	r->ranges = o->ranges;
+	r->spec = ki->spec;
 }
 
 /*
@@ -637,22 +642,29 @@ append_u64(char *line, size_t n, size_t len, uint64_t v)
 }
 
 /*
- * Steps 3 and 4: every worker gets blocks, MR_AHEAD at most ahead of its
- * results, until all are done, or one failed, or no worker is left.
+ * Steps 1 to 4: every worker gets the task, then blocks, MR_AHEAD at most
+ * ahead of its results, until all are done, or one failed, or no worker
+ * is left.  The task goes to each worker on its own: a worker lost early
+ * is then lost alone, where a broadcast could fail at the others too.
  */
 static void
 compute(struct run *r)
 {
 	int k, rc, W = r->nworkers;
 
-	for (k = 0; k < W; k++) {
-		r->reqs[k] = r->reqs[W + k] = MPI_REQUEST_NULL;
+	for (k = 0; k < 2 * W; k++)
+		r->reqs[k] = MPI_REQUEST_NULL;
+	for (k = 0; k < W; k++)
 		if ((rc = transport_post_result(r->inter, k, &r->in[k],
 		    &r->reqs[k])) != MPI_SUCCESS ||
 		    (rc = transport_post_sentinel(r->inter, k,
 		    &r->reqs[W + k])) != MPI_SUCCESS)
 			lose(r, k, rc);
-	}
+	for (k = 0; k < W; k++)
+		if (!r->lost[k] && (rc = transport_send_task(r->inter, k,
+		    &r->task, r->ranges, r->spec, &r->reqs[W + k])) !=
+		    MPI_SUCCESS)
+			lose(r, k, rc);
 	for (k = 0; k < W; k++)
 		fill(r, k);
 	while (!r->failed && !sched_idle(r->sched)) {

@@ -67,6 +67,7 @@ serve(MPI_Comm *manager)
 	int index, status = MR_STATUS_OK;
 
 	MPI_Comm_rank(*manager, &index);
+	guard_fault_start(index);
 	transport_recv_task(*manager, &task, &ranges, &kernel);
 	job.map = task.map;
 	job.ranges = ranges;

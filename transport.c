@@ -31,6 +31,8 @@ static int	wait_rc(MPI_Request *req, MPI_Status *st);
 static int	send_watched(MPI_Comm inter, int worker, int tag,
 		    const void *buf, size_t len, MPI_Request *sentinel);
 static int	wait_watched(MPI_Request *req, MPI_Request *sentinel);
+static void	recv_task_part(MPI_Comm inter, void *buf, size_t len,
+		    const char *what);
 static int	all_null(int n, const MPI_Request *reqs);
 static void	back_off(long *ns);
 static void	die_with_parent(void);
@@ -296,47 +298,44 @@ transport_static(int is_manager)
 	return inter;
 }
 
-void
-transport_send_task(MPI_Comm inter, const struct mr_task *t,
-    const struct mr_range *ranges, const char *kernel)
+int
+transport_send_task(MPI_Comm inter, int worker, const struct mr_task *t,
+    const struct mr_range *ranges, const char *kernel, MPI_Request *sentinel)
 {
-	MPI_Request req;
+	int rc;
 
-	transport_check(MPI_Ibcast((void *)t, sizeof(*t), MPI_BYTE, MPI_ROOT,
-	    inter, &req), "MPI_Ibcast task");
-	wait_sleeping(&req, "MPI_Ibcast task");
-	transport_check(MPI_Ibcast((void *)ranges,
-	    (int)(t->arity * sizeof(*ranges)), MPI_BYTE, MPI_ROOT, inter, &req),
-	    "MPI_Ibcast ranges");
-	wait_sleeping(&req, "MPI_Ibcast ranges");
-	if (t->kernel_len == 0)
-		return;
-	transport_check(MPI_Ibcast((void *)kernel, (int)t->kernel_len,
-	    MPI_BYTE, MPI_ROOT, inter, &req), "MPI_Ibcast kernel");
-	wait_sleeping(&req, "MPI_Ibcast kernel");
+	if ((rc = send_watched(inter, worker, MR_TAG_TASK, t, sizeof(*t),
+	    sentinel)) != MPI_SUCCESS ||
+	    (rc = send_watched(inter, worker, MR_TAG_TASK, ranges,
+	    t->arity * sizeof(*ranges), sentinel)) != MPI_SUCCESS ||
+	    t->kernel_len == 0)
+		return rc;
+	return send_watched(inter, worker, MR_TAG_TASK, kernel, t->kernel_len,
+	    sentinel);
 }
 
 void
 transport_recv_task(MPI_Comm inter, struct mr_task *t,
     struct mr_range **ranges, char **kernel)
 {
-	MPI_Request req;
-
-	transport_check(MPI_Ibcast(t, sizeof(*t), MPI_BYTE, 0, inter, &req),
-	    "MPI_Ibcast task");
-	wait_sleeping(&req, "MPI_Ibcast task");
+	recv_task_part(inter, t, sizeof(*t), "task");
 	if ((*ranges = calloc(t->arity, sizeof(**ranges))) == NULL ||
 	    (*kernel = malloc(t->kernel_len + 1)) == NULL)
 		transport_fail("out of memory");
-	transport_check(MPI_Ibcast(*ranges, (int)(t->arity * sizeof(**ranges)),
-	    MPI_BYTE, 0, inter, &req), "MPI_Ibcast ranges");
-	wait_sleeping(&req, "MPI_Ibcast ranges");
+	recv_task_part(inter, *ranges, t->arity * sizeof(**ranges), "ranges");
 	(*kernel)[t->kernel_len] = '\0';
-	if (t->kernel_len == 0)
-		return;
-	transport_check(MPI_Ibcast(*kernel, (int)t->kernel_len, MPI_BYTE, 0,
-	    inter, &req), "MPI_Ibcast kernel");
-	wait_sleeping(&req, "MPI_Ibcast kernel");
+	if (t->kernel_len > 0)
+		recv_task_part(inter, *kernel, t->kernel_len, "kernel");
+}
+
+static void
+recv_task_part(MPI_Comm inter, void *buf, size_t len, const char *what)
+{
+	MPI_Request req;
+
+	transport_check(MPI_Irecv(buf, (int)len, MPI_BYTE, 0, MR_TAG_TASK,
+	    inter, &req), what);
+	wait_sleeping(&req, what);
 }
 
 int

@@ -77,11 +77,13 @@ MPI_Comm transport_parent(void);
 MPI_Comm transport_static(int is_manager);
 
 /*
- * Steps 1 and 2: the task, its t->arity ranges and, when t->kernel_len is
- * not 0, that many bytes of kernel name.
+ * Steps 1 and 2, to worker: the task, its t->arity ranges and, when
+ * t->kernel_len is not 0, that many bytes of kernel name.  Fails as
+ * transport_send_block() does.
  */
-void	transport_send_task(MPI_Comm inter, const struct mr_task *t,
-	    const struct mr_range *ranges, const char *kernel);
+int	transport_send_task(MPI_Comm inter, int worker, const struct mr_task *t,
+	    const struct mr_range *ranges, const char *kernel,
+	    MPI_Request *sentinel);
 /*
  * *ranges is malloc(3)ed for t->arity entries, *kernel for t->kernel_len
  * bytes and a '\0'; the caller frees both.

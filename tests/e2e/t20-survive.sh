@@ -79,6 +79,12 @@ survived "dynamic, worker 2 killed after its 4th chunk" "$sq" 2 kill
 faulty 0:segv@2 -w 2 --schedule dynamic --chunk 1000000 -r 0:$n -r 0:$n
 survived "dynamic, worker 0 crashes after its 2nd chunk" "$sq" 0 segv
 
+# Worker 1 starts 0.3 s late (a slow node, a loaded one): worker 0 is lost
+# before worker 1 has its task, which a broadcast of the task lost too.
+faulty 0:segv@2,1:slow -w 2 --schedule dynamic --chunk 1000000 \
+    -r 0:$n -r 0:$n
+survived "worker 0 crashes before worker 1 has its task" "$sq" 0 segv
+
 # A plain start gives hydra -disable-auto-cleanup itself.
 MAPREDUCE_FAULT=1:kill timeout -k 5 "$RUN_TIMEOUT" "$MRC" -w 3 \
     --format value -r 0:$n -r 0:$n >"$TMP/out" 2>"$TMP/err"
