@@ -52,6 +52,12 @@ static char	timeout_msg[80];
 static int	pmi_fd = -1;
 /* A request was left unfinished: see transport_disconnect(). */
 static int	abandoned;
+/* The copies that sends given up were sending (send_watched()). */
+struct kept {
+	struct kept *next;
+	unsigned char data[];
+};
+static struct kept *kept;
 /* A worker's receive of the manager's stop. */
 static MPI_Request stop_req = MPI_REQUEST_NULL;
 static struct mr_stop stop_word;
@@ -618,20 +624,20 @@ static int
 send_watched(MPI_Comm inter, int worker, int tag, const void *buf,
     size_t len, MPI_Request *sentinel)
 {
+	struct kept *copy;
 	MPI_Request req;
-	void *copy;
 	int rc;
 
-	if ((copy = malloc(len)) == NULL)
+	if ((copy = malloc(sizeof(*copy) + len)) == NULL)
 		transport_fail("out of memory");
-	memcpy(copy, buf, len);
-	if ((rc = MPI_Isend(copy, (int)len, MPI_BYTE, worker, tag, inter,
-	    &req)) != MPI_SUCCESS) {
-		free(copy);
-		return rc;
-	}
-	if ((rc = wait_watched(&req, sentinel)) == MPI_SUCCESS ||
-	    req == MPI_REQUEST_NULL)
+	memcpy(copy->data, buf, len);
+	if ((rc = MPI_Isend(copy->data, (int)len, MPI_BYTE, worker, tag, inter,
+	    &req)) == MPI_SUCCESS &&
+	    (rc = wait_watched(&req, sentinel)) != MPI_SUCCESS &&
+	    req != MPI_REQUEST_NULL) {
+		copy->next = kept;	/* given up: MPI may still read it */
+		kept = copy;
+	} else
 		free(copy);
 	return rc;
 }
