@@ -24,7 +24,12 @@
  *                  themselves, then char[kernel_len], tag MR_TAG_TASK,
  *                  only with a user kernel: "PATH\0SYMBOL\0"; with an
  *                  expression (-e): "EXPR\0NAME1\0...NAMEn\0"; with a
- *                  Python function, pyload.h's spec
+ *                  Python function, pyload.h's spec; each worker
+ *                  answers with an empty message, tag MR_TAG_TASK, and
+ *                  no worker gets a block before every worker has
+ *                  answered or is lost: the spawned workers' MPI_Init
+ *                  ends in a barrier among them, which a worker lost
+ *                  meanwhile fails, fatally, at the others
  *   3. blocks      struct mr_block, tag MR_TAG_BLOCK, manager to worker k:
  *                  elements first .. first + count - 1, at most MR_AHEAD
  *                  blocks ahead of worker k's results, so that a worker
@@ -65,7 +70,7 @@
 #define MR_TAG_STOP		4	/* step 5 */
 #define MR_TAG_PROGRESS		5	/* --progress: a worker's note */
 #define MR_TAG_SENTINEL		6	/* never sent: see above */
-#define MR_TAG_TASK		7	/* steps 1 and 2 */
+#define MR_TAG_TASK		7	/* steps 1 and 2, and the answer */
 #define MR_AHEAD		8	/* blocks a worker holds at most */
 #define MR_INLINE		48	/* partial results this short travel
 					   in their struct mr_result */

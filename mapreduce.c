@@ -61,6 +61,7 @@ struct run {
 	char *lost;		/* lost[k]: worker k is gone */
 	char *ended;		/* ended[k]: worker k said its last */
 	int nlost;
+	int started;		/* every worker has its task: blocks go */
 	int stopping;		/* the stop is sent: results are drained */
 	int failed;
 	uint64_t fail_at;	/* the least element that raised, */
@@ -642,10 +643,12 @@ append_u64(char *line, size_t n, size_t len, uint64_t v)
 }
 
 /*
- * Steps 1 to 4: every worker gets the task, then blocks, MR_AHEAD at most
- * ahead of its results, until all are done, or one failed, or no worker
- * is left.  The task goes to each worker on its own: a worker lost early
- * is then lost alone, where a broadcast could fail at the others too.
+ * Steps 1 to 4: every worker gets the task, then, once all have it,
+ * blocks, MR_AHEAD at most ahead of its results, until all are done, or
+ * one failed, or no worker is left.  The task goes to each worker on its
+ * own: a worker lost early is then lost alone, where a broadcast could
+ * fail at the others too; and no worker computes while another is still
+ * in MPI_Init (common.h).
  */
 static void
 compute(struct run *r)
@@ -665,6 +668,11 @@ compute(struct run *r)
 		    &r->task, r->ranges, r->spec, &r->reqs[W + k])) !=
 		    MPI_SUCCESS)
 			lose(r, k, rc);
+	for (k = 0; k < W; k++)
+		if (!r->lost[k] && (rc = transport_task_taken(r->inter, k,
+		    &r->reqs[W + k])) != MPI_SUCCESS)
+			lose(r, k, rc);
+	r->started = 1;
 	for (k = 0; k < W; k++)
 		fill(r, k);
 	while (!r->failed && !sched_idle(r->sched)) {
@@ -713,7 +721,7 @@ fill(struct run *r, int k)
 	struct mr_block b;
 	int got, rc;
 
-	while (!r->lost[k] && !r->stopping &&
+	while (r->started && !r->lost[k] && !r->stopping &&
 	    (got = sched_next(r->sched, k, &b)) != 0) {
 		if (got == -1)
 			transport_fail("out of memory");

@@ -324,6 +324,8 @@ void
 transport_recv_task(MPI_Comm inter, struct mr_task *t,
     struct mr_range **ranges, char **kernel)
 {
+	MPI_Request req;
+
 	recv_task_part(inter, t, sizeof(*t), "task");
 	if ((*ranges = calloc(t->arity, sizeof(**ranges))) == NULL ||
 	    (*kernel = malloc(t->kernel_len + 1)) == NULL)
@@ -332,6 +334,21 @@ transport_recv_task(MPI_Comm inter, struct mr_task *t,
 	(*kernel)[t->kernel_len] = '\0';
 	if (t->kernel_len > 0)
 		recv_task_part(inter, *kernel, t->kernel_len, "kernel");
+	transport_check(MPI_Isend(NULL, 0, MPI_BYTE, 0, MR_TAG_TASK, inter,
+	    &req), "MPI_Isend task taken");
+	wait_sleeping(&req, "MPI_Isend task taken");
+}
+
+int
+transport_task_taken(MPI_Comm inter, int worker, MPI_Request *sentinel)
+{
+	MPI_Request req;
+	int rc;
+
+	if ((rc = MPI_Irecv(NULL, 0, MPI_BYTE, worker, MR_TAG_TASK, inter,
+	    &req)) != MPI_SUCCESS)
+		return rc;
+	return wait_watched(&req, sentinel);
 }
 
 static void

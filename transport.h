@@ -85,8 +85,14 @@ int	transport_send_task(MPI_Comm inter, int worker, const struct mr_task *t,
 	    const struct mr_range *ranges, const char *kernel,
 	    MPI_Request *sentinel);
 /*
- * *ranges is malloc(3)ed for t->arity entries, *kernel for t->kernel_len
- * bytes and a '\0'; the caller frees both.
+ * Manager: wait until worker has taken its task (its empty message), or
+ * is lost, as transport_send_block() tells.
+ */
+int	transport_task_taken(MPI_Comm inter, int worker, MPI_Request *sentinel);
+/*
+ * Worker: take the task, and say so.  *ranges is malloc(3)ed for
+ * t->arity entries, *kernel for t->kernel_len bytes and a '\0'; the
+ * caller frees both.
  */
 void	transport_recv_task(MPI_Comm inter, struct mr_task *t,
 	    struct mr_range **ranges, char **kernel);

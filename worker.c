@@ -31,8 +31,8 @@ main(int argc, char *argv[])
 	spawned = argc == 2 && strcmp(argv[1], MR_SPAWNED_OPTION) == 0;
 #ifdef MPICH_VERSION
 	/*
-	 * Spawned workers exchange a few bytes among themselves (the local
-	 * half of the intercommunicator collectives), so MPICH's shared-memory
+	 * Spawned workers exchange a few bytes among themselves (in
+	 * MPI_Init, and at the end), so MPICH's shared-memory
 	 * channel between them does not repay its set-up: with 16 workers on
 	 * 2 cores, that set-up was a quarter of the start-up time.  Not when
 	 * started beside the manager, whose world it shares.  A user's own

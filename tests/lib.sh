@@ -113,7 +113,7 @@ ref_args() {
 # describe_run: what the last run printed, for a failure's details.
 describe_run() {
 	echo "exit code $rc"
-	sed 's/^/stdout: /' "$TMP/out"
+	sed 's/^/stdout: /' "$TMP/out" | cut -c 1-200 | head -n 20
 	sed 's/^/stderr: /' "$TMP/err" | head -n 20
 }
 
