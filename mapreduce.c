@@ -133,6 +133,8 @@ main(int argc, char *argv[])
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	launch_reopen_std();
+	/* A line in one write, whole beside the workers' and hydra's. */
+	setvbuf(stderr, NULL, _IOLBF, 0);
 	launch_read_arguments(&argc, &argv);
 	if (cli_parse(argc, argv, &opt) == -1)
 		refuse("%s (try 'mapreduce --help')", opt.error);
@@ -449,6 +451,8 @@ spawn_workers(const char *worker, int nworkers)
 
 	if ((rc = transport_spawn(worker, nworkers, &inter)) == MPI_SUCCESS)
 		return inter;
+	if (transport_lost(rc))		/* its guard says more, and first */
+		transport_check(rc, "a worker was lost as the workers started");
 	transport_fail("cannot spawn %d worker%s of '%s': %s; if this MPI"
 	    " cannot spawn, start them with the manager: mpiexec -n 1"
 	    " mapreduce ARGS : -n %d %s", nworkers, nworkers == 1 ? "" : "s",
@@ -863,6 +867,9 @@ note_failure(struct run *r, int k, const unsigned char *bytes)
 static void
 lose(struct run *r, int k, int rc)
 {
+	/* The last worker's guard says how it ended: after it, ours. */
+	struct timespec guard_first = { 0, 250000000 };
+
 	if (!r->survive)
 		transport_check(rc, "a worker");
 	if (r->lost[k])
@@ -881,6 +888,7 @@ lose(struct run *r, int k, int rc)
 	if (r->nlost == r->nworkers) {
 		if (r->journal != NULL)
 			journal_sync(r->journal);
+		nanosleep(&guard_first, NULL);
 		transport_fail("no worker is left: run abandoned%s%s%s",
 		    r->journal != NULL ? "; checkpoint " : "",
 		    r->journal != NULL ? r->path : "",

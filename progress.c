@@ -61,6 +61,7 @@ progress_finish(struct progress *p, const struct mr_result *res)
 	transport_on_wait(NULL, NULL);
 	if (p->drawn)
 		fputs("\r\033[K", stderr);
+	fflush(stderr);
 	for (k = 0; k < p->nworkers; k++)
 		while (p->received[k] < res[k].notes) {
 			transport_recv_note(p->inter, k, &n);

@@ -234,6 +234,20 @@ transport_strerror(int rc)
 }
 
 int
+transport_lost(int rc)
+{
+#ifdef MPIX_ERR_PROC_FAILED
+	int cls;
+
+	return MPI_Error_class(rc, &cls) == MPI_SUCCESS &&
+	    cls == MPIX_ERR_PROC_FAILED;
+#else
+	(void)rc;
+	return 0;
+#endif
+}
+
+int
 transport_universe_workers(void)
 {
 	int *usize, flag, size;

@@ -53,6 +53,8 @@ void	transport_fail(const char *fmt, ...)
  * string of its class.
  */
 const char *transport_strerror(int rc);
+/* Whether rc says that a process of the run is gone. */
+int	transport_lost(int rc);
 
 /*
  * Manager: the worker count the MPI universe has room for, beside the
