@@ -711,10 +711,12 @@ take_some(struct run *r, long tick_ns)
 		if (r->errs[i] != MPI_SUCCESS || r->done[i] >= W)
 			lose(r, r->done[i] % W, r->errs[i] != MPI_SUCCESS ?
 			    r->errs[i] : MPI_ERR_OTHER);
-	for (i = 0; i < n; i++)
-		if (r->errs[i] == MPI_SUCCESS && (k = r->done[i]) < W &&
-		    !r->lost[k])
+	for (i = 0; i < n; i++) {
+		if (r->errs[i] != MPI_SUCCESS || (k = r->done[i]) >= W)
+			continue;
+		if (!r->lost[k])
 			take_result(r, k);
+	}
 	return n;
 }
 
@@ -902,8 +904,8 @@ lose(struct run *r, int k, int rc)
 
 /*
  * Step 5: stop every worker that is left, and take their last words (and
- * any result still in flight), so that nothing is pending at the
- * disconnect.
+ * any result still in flight), and what lost workers sent that no one
+ * took, so that nothing is pending at the disconnect.
  */
 static void
 stop_workers(struct run *r)
@@ -924,6 +926,9 @@ stop_workers(struct run *r)
 	}
 	for (k = 0; k < 2 * W; k++)
 		transport_cancel(&r->reqs[k]);
+	for (k = 0; k < W; k++)
+		if (r->lost[k])
+			transport_drain(r->inter, k);
 }
 
 static int

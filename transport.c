@@ -447,6 +447,33 @@ transport_recv_bytes(MPI_Comm inter, int worker, void *buf, size_t len,
 	return wait_watched(&req, sentinel);
 }
 
+void
+transport_drain(MPI_Comm inter, int worker)
+{
+	struct kept *buf;
+	MPI_Message msg;
+	MPI_Request req;
+	MPI_Status st;
+	int there, done, len;
+
+	while (MPI_Improbe(worker, MPI_ANY_TAG, inter, &there, &msg, &st) ==
+	    MPI_SUCCESS && there &&
+	    MPI_Get_count(&st, MPI_BYTE, &len) == MPI_SUCCESS && len >= 0 &&
+	    (buf = malloc(sizeof(*buf) + (size_t)len)) != NULL) {
+		done = 0;
+		if (MPI_Imrecv(buf->data, len, MPI_BYTE, &msg, &req) !=
+		    MPI_SUCCESS || MPI_Test(&req, &done, MPI_STATUS_IGNORE) !=
+		    MPI_SUCCESS || done || req == MPI_REQUEST_NULL) {
+			free(buf);
+			continue;
+		}
+		abandoned = 1;	/* still coming, from a worker gone */
+		buf->next = kept;
+		kept = buf;
+		return;
+	}
+}
+
 int
 transport_send_stop(MPI_Comm inter, int worker, int status, unsigned lost,
     MPI_Request *sentinel)

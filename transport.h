@@ -129,6 +129,11 @@ int	transport_wait_some(int n, MPI_Request *reqs, int *done, int *errs,
  */
 int	transport_recv_bytes(MPI_Comm inter, int worker, void *buf,
 	    size_t len, MPI_Request *sentinel);
+/*
+ * Receive what a lost worker sent that no one will take, so that no
+ * message is left behind at the end.
+ */
+void	transport_drain(MPI_Comm inter, int worker);
 int	transport_send_stop(MPI_Comm inter, int worker, int status,
 	    unsigned lost, MPI_Request *sentinel);
 /* Cancel a pending receive and wait for it to be done; NULL ones pass. */
