@@ -43,7 +43,8 @@
  *                  there, once every block's result is in or the run
  *                  failed; a worker also looks for it between the pieces
  *                  of a long block, so that a failed run ends at once
- *   6. MPI_Comm_disconnect
+ *   6. MPI_Comm_disconnect (the manager's MPI_Comm_free after a request it
+ *      gave up on, as a worker was lost: transport.h)
  *
  * With MR_TASK_PROGRESS, workers also MPI_Isend a struct mr_progress now
  * and then, tag MR_TAG_PROGRESS, and count them in struct mr_result.

@@ -887,6 +887,8 @@ lose(struct run *r, int k, int rc)
 	 * Ended through the process manager: with no process left in the
 	 * workers' group, hydra's own end of the run can die of SIGPIPE.
 	 */
+	if (r->nlost == r->nworkers && r->stopping && !r->failed)
+		return;		/* every result is in: the run is done */
 	if (r->nlost == r->nworkers) {
 		if (r->journal != NULL)
 			journal_sync(r->journal);

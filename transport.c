@@ -702,9 +702,9 @@ send_watched(MPI_Comm inter, int worker, int tag, const void *buf,
 
 /*
  * Wait for *req, or for the sentinel, a receive of worker's that never
- * completes but fails when the worker is gone: then *req is left
- * unfinished (see transport_disconnect()) and the sentinel's error is
- * returned.
+ * completes but fails when the worker is gone (or is MPI_REQUEST_NULL,
+ * taken by transport_wait_some() as it failed): then *req is left
+ * unfinished (see transport_disconnect()) and an error returned.
  */
 static int
 wait_watched(MPI_Request *req, MPI_Request *sentinel)
@@ -714,11 +714,15 @@ wait_watched(MPI_Request *req, MPI_Request *sentinel)
 
 	for (;;) {
 		if ((rc = MPI_Test(req, &done, MPI_STATUS_IGNORE)) !=
-		    MPI_SUCCESS || done)
+		    MPI_SUCCESS || done) {
+			if (*req != MPI_REQUEST_NULL)
+				abandoned = 1;	/* failed, yet pending */
 			return rc;
-		if (*sentinel != MPI_REQUEST_NULL &&
-		    ((rc = MPI_Test(sentinel, &dead, MPI_STATUS_IGNORE)) !=
-		    MPI_SUCCESS || dead)) {
+		}
+		/* A sentinel taken already: its worker is being lost. */
+		if (*sentinel == MPI_REQUEST_NULL ||
+		    (rc = MPI_Test(sentinel, &dead, MPI_STATUS_IGNORE)) !=
+		    MPI_SUCCESS || dead) {
 			abandoned = 1;
 			return rc != MPI_SUCCESS ? rc : MPI_ERR_OTHER;
 		}

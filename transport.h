@@ -8,8 +8,8 @@
 #include "common.h"
 
 /*
- * Each manager function has a worker twin that takes part in the same
- * collective (see the message sequence in common.h); they are declared in
+ * Each manager function has a worker twin at the other end of the same
+ * step (see the message sequence in common.h); they are declared in
  * pairs.  Errors on the intercommunicator are returned rather than fatal
  * inside MPI, and every function here that can fail ends the run through
  * transport_check() or transport_fail(): one line on stderr, then

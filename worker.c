@@ -28,7 +28,6 @@ main(int argc, char *argv[])
 	 * to stderr, never into the result's stream.
 	 */
 	dup2(STDERR_FILENO, STDOUT_FILENO);
-	setvbuf(stderr, NULL, _IOLBF, 0);	/* a line in one write */
 	spawned = argc == 2 && strcmp(argv[1], MR_SPAWNED_OPTION) == 0;
 #ifdef MPICH_VERSION
 	/*

@@ -135,8 +135,8 @@ while [ $i -lt $reps ]; do
 	i=$((i + 1))
 	faulty 1:kill@3 -w 3 --schedule dynamic --chunk 500 -m square \
 	    -R product -r 1:20001
-	[ "$rc" -eq 0 ] && [ "$(cat "$TMP/out")" = "$want" ] || break
-	pkill -9 -f "$TMP/bin/" 2>/dev/null
+	[ "$rc" -eq 0 ] && [ "$(cat "$TMP/out")" = "$want" ] &&
+	    [ "$i" -lt "$reps" ] && [ "$(left_behind)" -eq 0 ] || break
 done
 survived "the same, $reps times: each run right (run $i the last)" \
     "$want" 1 kill
